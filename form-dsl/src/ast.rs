@@ -344,6 +344,9 @@ pub enum AttributeKind {
     Text(TextAttribute, Str),
     /// An attribute with a number value, such as `max_length 100`.
     Number(NumberAttribute, Number),
+    /// A number attribute given a date instead, such as `max 2024-01-01`: always a mistake,
+    /// kept so that the checker can say what to write instead.
+    NumberGivenDate(NumberAttribute, Span),
     /// A date bound, such as `not_after today`.
     DateBound(DateBoundKind, Expr),
 }
@@ -364,7 +367,7 @@ impl AttributeKind {
             AttributeKind::Exclusive(..) => "exclusive",
             AttributeKind::OwnedByAuthor => "owned_by_author",
             AttributeKind::Text(name, _) => name.keyword(),
-            AttributeKind::Number(name, _) => name.keyword(),
+            AttributeKind::Number(name, _) | AttributeKind::NumberGivenDate(name, _) => name.keyword(),
             AttributeKind::DateBound(kind, _) => kind.as_str(),
         }
     }

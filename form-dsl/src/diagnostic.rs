@@ -317,3 +317,54 @@ pub(crate) fn did_you_mean<'a>(
     }
     best.map(|(_, candidate)| candidate)
 }
+
+/// The diagnostics catalogue, `docs/diagnostics.md`: every code's documentation, with a table
+/// of contents. Generated from `form-dsl/diagnostics/*.md`, so that the catalogue, `sendform
+/// explain` and the compiler cannot disagree.
+pub fn catalogue() -> String {
+    let mut out = String::from(
+        "# Diagnostics catalogue\n\n\
+         <!-- Generated from form-dsl/diagnostics/*.md by \
+         `UPDATE_DOCS=1 cargo test -p form-dsl --test docs`. Do not edit by hand. -->\n\n\
+         Every problem the compiler finds in a form file is a diagnostic with a stable code. \
+         Errors stop a form from being built; warnings do not. `sendform check` shows each \
+         with the file, line and column, an excerpt of the source and a help line, and \
+         `sendform explain CODE` prints its entry below. Each entry's example is compiled by \
+         the test suite and must give exactly its code, and each fix must compile cleanly.\n\n\
+         | Code | Severity | What it means |\n|---|---|---|\n",
+    );
+    for code in Code::ALL {
+        let summary = section(code.documentation(), "What it means")
+            .split("\n\n")
+            .next()
+            .unwrap_or("")
+            .replace('\n', " ");
+        let first_sentence = summary.split(". ").next().unwrap_or(&summary).trim_end_matches('.');
+        out.push_str(&format!(
+            "| [`{code}`](#{code}) | {} | {first_sentence}. |\n",
+            code.severity().as_str()
+        ));
+    }
+    for code in Code::ALL {
+        out.push('\n');
+        for line in code.documentation().lines() {
+            if line.starts_with('#') {
+                out.push('#');
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The text under a `## heading` of a code's documentation.
+fn section<'d>(documentation: &'d str, heading: &str) -> &'d str {
+    let marker = format!("## {heading}\n");
+    let Some(start) = documentation.find(&marker) else {
+        return "";
+    };
+    let rest = &documentation[start + marker.len()..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    rest[..end].trim()
+}

@@ -37,7 +37,7 @@ mod stdlib;
 mod syntax_error;
 
 pub use check::{Checked, check};
-pub use diagnostic::{Code, Diagnostic, Label, Severity};
+pub use diagnostic::{Code, Diagnostic, Label, Severity, catalogue};
 pub use include::{IncludeError, Loaded, Loader, MemoryLoader, NoIncludes};
 pub use parser::{Parse, parse};
 pub use source::{FileId, SourceFile, SourceMap};

@@ -447,7 +447,11 @@ impl Builder<'_> {
                     "min" => NumberAttribute::Min,
                     _ => NumberAttribute::Max,
                 };
-                AttributeKind::Number(name, number(&rest.next()?))
+                let value = rest.next()?;
+                match value.as_rule() {
+                    Rule::signed_number => AttributeKind::Number(name, number(&value)),
+                    _ => AttributeKind::NumberGivenDate(name, span_of(&value)),
+                }
             }
             Rule::date_bound_attr => {
                 let kind = match keyword.as_str() {

@@ -138,6 +138,9 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
         bytes[from..].windows(needle.len()).position(|window| window == needle).map(|at| from + at)
     };
 
+    // A block of text or a comment that is never closed runs to the end of the file and takes
+    // every closing bracket with it: reporting those as unclosed too would only repeat it.
+    let mut swallowed_to_end = false;
     let mut at = 0usize;
     while at < bytes.len() {
         let byte = bytes[at];
@@ -166,6 +169,7 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
                             .with_help("end the comment with `*/`, or use `//` for a comment that ends with the line"),
                     );
                     parseable = false;
+                    swallowed_to_end = true;
                     at = bytes.len();
                 }
             },
@@ -182,6 +186,7 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
                             .with_help("end the text with `\"\"\"`"),
                     );
                     parseable = false;
+                    swallowed_to_end = true;
                     at = bytes.len();
                 }
             },
@@ -304,7 +309,7 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
         }
     }
 
-    if let Some(open) = stack.last() {
+    if let Some(open) = stack.last().filter(|_| !swallowed_to_end) {
         let mut diagnostic = Diagnostic::new(
             Code::UnclosedDelimiter,
             id,

@@ -266,6 +266,10 @@ fn simplify(expected: &mut Vec<Expected>) {
             )
         });
     }
+    // After a complete value, `(` would only continue a function's name.
+    if has(expected, Expected::Operator) {
+        expected.retain(|e| *e != Expected::Punctuation("("));
+    }
     // A value can start with a name or a number; "a value" already says so.
     if has(expected, Expected::Value) {
         expected.retain(|e| {

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 /// Where the peer benchmark keeps its inputs: `$SEND_PEERS_DIR`, or `../shared/bench/peers`
 /// beside the workspace.
-pub fn peers_dir() -> std::path::PathBuf {
+pub(crate) fn peers_dir() -> std::path::PathBuf {
     match std::env::var_os("SEND_PEERS_DIR") {
         Some(dir) => dir.into(),
         None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/peers"),
@@ -20,7 +20,7 @@ pub fn peers_dir() -> std::path::PathBuf {
 }
 
 /// Reads `forms/<name>.spec.json` from the peers folder and translates it.
-pub fn load(name: &str) -> Result<String, String> {
+pub(crate) fn load(name: &str) -> Result<String, String> {
     let path = peers_dir().join("forms").join(format!("{name}.spec.json"));
     let text = std::fs::read_to_string(&path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
     let spec: Value = serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
@@ -28,7 +28,7 @@ pub fn load(name: &str) -> Result<String, String> {
 }
 
 /// Translates a spec into form source.
-pub fn translate(spec: &Value) -> Result<String, String> {
+pub(crate) fn translate(spec: &Value) -> Result<String, String> {
     let mut out = String::new();
     let text = |value: &Value| -> Result<String, String> {
         value.as_str().map(quote).ok_or_else(|| format!("expected a string, found {value}"))

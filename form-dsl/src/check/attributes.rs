@@ -96,10 +96,19 @@ impl<'t> Attributes<'t> {
         self.text(keyword).map(|text| text.value.clone())
     }
 
-    pub(super) fn number(&self, keyword: &str) -> Option<(&'t Number, Option<String>)> {
+    /// A number attribute's value and message. A date given instead of a number is reported
+    /// here, where the attribute applies (where it does not, `collect` has reported that).
+    pub(super) fn number(&self, ctx: &mut Ctx<'_>, keyword: &str) -> Option<(&'t Number, Option<String>)> {
         let attribute = self.get(keyword)?;
         match &attribute.kind {
             AttributeKind::Number(_, number) => Some((number, message(attribute))),
+            AttributeKind::NumberGivenDate(_, span) => {
+                let diagnostic = ctx
+                    .diagnostic(Code::InvalidValue, *span, format!("`{keyword}` takes a number, not a date"))
+                    .with_help("bound a date question with `not_before`, `not_after`, `before` or `after`");
+                ctx.report(diagnostic);
+                None
+            }
             _ => None,
         }
     }

@@ -312,6 +312,8 @@ impl Lowerer<'_, '_> {
         }
         let (choices, domain) = match (options, from) {
             (Some((_, options_span)), Some(from)) => {
+                // Looked up all the same, so that the taxonomy is not also reported unused.
+                let _ = self.taxonomies.lookup(ctx, &from.value, from.span);
                 let diagnostic = ctx
                     .diagnostic(Code::ConflictingAttributes, options_span, "a question takes its choices from `options` or from a taxonomy, not both")
                     .with_label(ctx.file, from.span, "`from` is given here")
@@ -695,7 +697,7 @@ impl Lowerer<'_, '_> {
                 }
                 let decimals = self.count_limit(ctx, attributes, "decimals", 0);
                 if decimals.as_ref().is_some_and(|d| d.value > 12)
-                    && let Some((number, _)) = attributes.number("decimals")
+                    && let Some((number, _)) = attributes.number(ctx, "decimals")
                 {
                     let diagnostic = ctx
                         .diagnostic(Code::InvalidValue, number.span, "`decimals` can be at most 12")
@@ -810,7 +812,7 @@ impl Lowerer<'_, '_> {
 
     /// A whole-number attribute that counts something (characters, entries, choices, files).
     fn count_limit(&self, ctx: &mut Ctx<'_>, attributes: &Attributes<'_>, keyword: &str, least: u32) -> Option<Limit<u32>> {
-        let (number, message) = attributes.number(keyword)?;
+        let (number, message) = attributes.number(ctx, keyword)?;
         match number.as_integer().and_then(|n| u32::try_from(n).ok()) {
             Some(value) if value >= least => Some(Limit { value, message }),
             _ => {
@@ -829,7 +831,7 @@ impl Lowerer<'_, '_> {
 
     /// `min` and `max` of a number question.
     fn number_limit(&self, ctx: &mut Ctx<'_>, attributes: &Attributes<'_>, keyword: &str, integer: bool) -> Option<Limit<f64>> {
-        let (number, message) = attributes.number(keyword)?;
+        let (number, message) = attributes.number(ctx, keyword)?;
         if integer && number.as_integer().is_none() {
             let diagnostic = ctx
                 .diagnostic(Code::InvalidValue, number.span, format!("an `integer` question's `{keyword}` must be a whole number, but it is {}", ctx.text(number.span)))

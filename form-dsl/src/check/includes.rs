@@ -61,7 +61,7 @@ fn visit(
                     Code::IncludeCycle,
                     file,
                     include.span,
-                    format!("files include each other in a loop: {}", loop_names.join(" includes ")),
+                    format!("files include each other in a loop: {}", loop_names.join(" → ")),
                 )
                 .with_help("move the shared taxonomies into one file that includes nothing"),
             );

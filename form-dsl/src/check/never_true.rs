@@ -387,19 +387,37 @@ enum CodeSet {
     Only(BTreeSet<String>),
 }
 
-/// What is known about one variable on one branch of the search.
+/// What is known about one variable on one branch of the search, each fact with where it
+/// came from, so that a contradiction names just the facts that contradict.
 #[derive(Debug, Clone)]
 struct VarState<'f> {
     kind: Kind<'f>,
-    answered: Option<bool>,
-    low: Option<(f64, bool)>,
-    high: Option<(f64, bool)>,
-    excluded: Vec<f64>,
+    answered: Option<(bool, Why)>,
+    low: Option<(f64, bool, Why)>,
+    high: Option<(f64, bool, Why)>,
+    excluded: Vec<(f64, Why)>,
     codes: CodeSet,
-    includes: BTreeSet<String>,
-    excludes: BTreeSet<String>,
-    boolean: Option<bool>,
-    reasons: Vec<Why>,
+    code_facts: Vec<Why>,
+    includes: BTreeMap<String, Why>,
+    excludes: BTreeMap<String, Why>,
+    boolean: Option<(bool, Why)>,
+}
+
+impl VarState<'_> {
+    fn new(kind: Kind<'_>) -> VarState<'_> {
+        VarState {
+            kind,
+            answered: None,
+            low: None,
+            high: None,
+            excluded: Vec::new(),
+            codes: CodeSet::AllBut(BTreeSet::new()),
+            code_facts: Vec::new(),
+            includes: BTreeMap::new(),
+            excludes: BTreeMap::new(),
+            boolean: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -464,76 +482,75 @@ impl<'f> Search<'_, 'f> {
     fn add(&mut self, state: &mut State<'f>, atom: &Atom) -> Result<(), String> {
         let var_state = state.vars.entry(atom.var.clone()).or_insert_with(|| {
             let (kind, declared) = self.analysis.declared(&atom.var);
-            let mut var_state = VarState {
-                kind,
-                answered: None,
-                low: None,
-                high: None,
-                excluded: Vec::new(),
-                codes: CodeSet::AllBut(BTreeSet::new()),
-                includes: BTreeSet::new(),
-                excludes: BTreeSet::new(),
-                boolean: None,
-                reasons: Vec::new(),
-            };
-            for (fact, reason) in declared {
-                // Declared facts only narrow bounds; they cannot conflict with each other
-                // here because the compiler has already rejected min above max.
-                let _ = apply(&mut var_state, &fact);
-                var_state.reasons.push(reason);
+            let mut var_state = VarState::new(kind);
+            for (fact, why) in declared {
+                // Declared facts only narrow bounds; they cannot contradict each other here,
+                // because the compiler has already rejected `min` above `max`.
+                let _ = apply(&mut var_state, &fact, &why);
             }
+            // What the form declares holds for any answer, but does not mean there is one.
+            var_state.answered = None;
             var_state
         });
-        var_state.reasons.push(atom.why.clone());
-        if apply(var_state, &atom.fact) {
-            Ok(())
-        } else {
-            let reasons: Vec<String> = var_state.reasons.iter().map(|why| self.analysis.explain(why)).collect();
-            Err(format!("no answer to {} can meet all of: {}", atom.var.name(), reasons.join(", ")))
-        }
+        apply(var_state, &atom.fact, &atom.why).map_err(|whys| {
+            let mut reasons: Vec<String> = Vec::new();
+            for why in &whys {
+                let reason = self.analysis.explain(why);
+                if !reasons.contains(&reason) {
+                    reasons.push(reason);
+                }
+            }
+            let facts = match reasons.as_slice() {
+                [one, two] => format!("both {one} and {two}"),
+                _ => format!("all of {}", crate::diagnostic::join_words(&reasons, "and")),
+            };
+            format!("no answer to {} can meet {facts}", atom.var.name())
+        })
     }
 }
 
-/// Adds a fact; false when the facts together are impossible.
-fn apply(state: &mut VarState<'_>, fact: &Fact) -> bool {
+/// Adds a fact; on a contradiction, the facts that contradict.
+fn apply(state: &mut VarState<'_>, fact: &Fact, why: &Why) -> Result<(), Vec<Why>> {
     if !matches!(fact, Fact::Answered(_)) {
-        if state.answered == Some(false) {
-            return false;
+        match &state.answered {
+            Some((false, unanswered)) => return Err(vec![unanswered.clone(), why.clone()]),
+            Some((true, _)) => {}
+            None => state.answered = Some((true, why.clone())),
         }
-        state.answered = Some(true);
     }
     match fact {
-        Fact::Answered(answered) => {
-            if state.answered.is_some_and(|known| known != *answered) {
-                return false;
+        Fact::Answered(answered) => match &state.answered {
+            Some((known, other)) if known != answered => Err(vec![other.clone(), why.clone()]),
+            _ => {
+                state.answered = Some((*answered, why.clone()));
+                Ok(())
             }
-            state.answered = Some(*answered);
-            true
-        }
-        Fact::Bool(value) => {
-            if state.boolean.is_some_and(|known| known != *value) {
-                return false;
+        },
+        Fact::Bool(value) => match &state.boolean {
+            Some((known, other)) if known != value => Err(vec![other.clone(), why.clone()]),
+            _ => {
+                state.boolean = Some((*value, why.clone()));
+                Ok(())
             }
-            state.boolean = Some(*value);
-            true
-        }
+        },
         Fact::Number(cmp, value) => {
             let value = *value;
             match cmp {
                 Comparison::Eq => {
-                    tighten_low(state, value, false);
-                    tighten_high(state, value, false);
+                    tighten_low(state, value, false, why);
+                    tighten_high(state, value, false, why);
                 }
-                Comparison::Ne => state.excluded.push(value),
-                Comparison::Gt => tighten_low(state, value, true),
-                Comparison::Ge => tighten_low(state, value, false),
-                Comparison::Lt => tighten_high(state, value, true),
-                Comparison::Le => tighten_high(state, value, false),
+                Comparison::Ne => state.excluded.push((value, why.clone())),
+                Comparison::Gt => tighten_low(state, value, true, why),
+                Comparison::Ge => tighten_low(state, value, false, why),
+                Comparison::Lt => tighten_high(state, value, true, why),
+                Comparison::Le => tighten_high(state, value, false, why),
             }
             numbers_possible(state)
         }
         Fact::Codes { codes, positive } => {
-            let Kind::Code(all) = state.kind else { return true };
+            let Kind::Code(all) = state.kind else { return Ok(()) };
+            state.code_facts.push(why.clone());
             state.codes = match (std::mem::replace(&mut state.codes, CodeSet::Only(BTreeSet::new())), positive) {
                 (CodeSet::AllBut(excluded), true) => CodeSet::Only(codes.difference(&excluded).cloned().collect()),
                 (CodeSet::Only(only), true) => CodeSet::Only(only.intersection(codes).cloned().collect()),
@@ -543,65 +560,70 @@ fn apply(state: &mut VarState<'_>, fact: &Fact) -> bool {
                 }
                 (CodeSet::Only(only), false) => CodeSet::Only(only.difference(codes).cloned().collect()),
             };
-            match &state.codes {
+            let possible = match &state.codes {
                 CodeSet::Only(only) => !only.is_empty(),
                 CodeSet::AllBut(excluded) => all.iter().any(|code| !excluded.contains(code)),
-            }
+            };
+            if possible { Ok(()) } else { Err(state.code_facts.clone()) }
         }
         Fact::Includes(code, positive) => {
-            if *positive {
-                state.includes.insert(code.clone());
+            let (this, other) = if *positive {
+                (&mut state.includes, &state.excludes)
             } else {
-                state.excludes.insert(code.clone());
-            }
-            let max = match &state.kind {
-                Kind::Multi(max) => *max,
-                _ => None,
+                (&mut state.excludes, &state.includes)
             };
-            state.includes.is_disjoint(&state.excludes) && max.is_none_or(|max| state.includes.len() <= max)
+            if let Some(contradiction) = other.get(code) {
+                return Err(vec![contradiction.clone(), why.clone()]);
+            }
+            this.insert(code.clone(), why.clone());
+            match state.kind {
+                Kind::Multi(Some(max)) if state.includes.len() > max => Err(state.includes.values().cloned().collect()),
+                _ => Ok(()),
+            }
         }
     }
 }
 
-fn tighten_low(state: &mut VarState<'_>, value: f64, strict: bool) {
-    let replace = match state.low {
+fn tighten_low(state: &mut VarState<'_>, value: f64, strict: bool, why: &Why) {
+    let replace = match &state.low {
         None => true,
-        Some((low, low_strict)) => value > low || (value == low && strict && !low_strict),
+        Some((low, low_strict, _)) => value > *low || (value == *low && strict && !low_strict),
     };
     if replace {
-        state.low = Some((value, strict));
+        state.low = Some((value, strict, why.clone()));
     }
 }
 
-fn tighten_high(state: &mut VarState<'_>, value: f64, strict: bool) {
-    let replace = match state.high {
+fn tighten_high(state: &mut VarState<'_>, value: f64, strict: bool, why: &Why) {
+    let replace = match &state.high {
         None => true,
-        Some((high, high_strict)) => value < high || (value == high && strict && !high_strict),
+        Some((high, high_strict, _)) => value < *high || (value == *high && strict && !high_strict),
     };
     if replace {
-        state.high = Some((value, strict));
+        state.high = Some((value, strict, why.clone()));
     }
 }
 
-fn numbers_possible(state: &VarState<'_>) -> bool {
-    let integer = matches!(state.kind, Kind::Integer);
-    let (mut low, mut high) = (state.low, state.high);
-    if integer {
-        low = low.map(|(v, strict)| (if strict { v.floor() + 1.0 } else { v.ceil() }, false));
-        high = high.map(|(v, strict)| (if strict { v.ceil() - 1.0 } else { v.floor() }, false));
+fn numbers_possible(state: &VarState<'_>) -> Result<(), Vec<Why>> {
+    let (Some((low, low_strict, low_why)), Some((high, high_strict, high_why))) = (&state.low, &state.high) else {
+        return Ok(());
+    };
+    let (mut low, mut low_strict, mut high, mut high_strict) = (*low, *low_strict, *high, *high_strict);
+    if matches!(state.kind, Kind::Integer) {
+        low = if low_strict { low.floor() + 1.0 } else { low.ceil() };
+        high = if high_strict { high.ceil() - 1.0 } else { high.floor() };
+        low_strict = false;
+        high_strict = false;
     }
-    match (low, high) {
-        (Some((l, ls)), Some((h, hs))) => {
-            if l > h || (l == h && (ls || hs)) {
-                return false;
-            }
-            if l == h && state.excluded.contains(&l) {
-                return false;
-            }
-            true
-        }
-        _ => true,
+    if low > high || (low == high && (low_strict || high_strict)) {
+        return Err(vec![low_why.clone(), high_why.clone()]);
     }
+    if low == high
+        && let Some((_, excluded_why)) = state.excluded.iter().find(|(value, _)| *value == low)
+    {
+        return Err(vec![low_why.clone(), high_why.clone(), excluded_why.clone()]);
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, PartialOrd)]

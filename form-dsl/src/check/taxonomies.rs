@@ -210,7 +210,7 @@ impl<'a> Taxonomies<'a> {
                     Code::TaxonomyCycle,
                     file,
                     span,
-                    format!("taxonomies are built from each other in a loop: {}", names.join(" is built from ")),
+                    format!("taxonomies are built from each other in a loop: {}", names.join(" → ")),
                 )
                 .with_help("build each taxonomy from a list that does not depend on it"),
             );
@@ -401,7 +401,9 @@ impl<'a> Taxonomies<'a> {
         for (name, entry) in &self.scope {
             let used = self.looked_up.contains(name)
                 || (entry.what == "taxonomy" && used_names.contains(&entry.canonical));
-            if entry.reported_if_unused && !used {
+            // A taxonomy that could not be resolved has had its diagnostic already.
+            let broken = matches!(self.resolved.get(&entry.canonical), Some(None));
+            if entry.reported_if_unused && !used && !broken {
                 let message = if entry.what == "taxonomy" {
                     format!("the taxonomy `{name}` is never used")
                 } else {

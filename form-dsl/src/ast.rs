@@ -75,9 +75,9 @@ impl BodyItem {
     /// The span of the whole item.
     pub fn span(&self) -> Span {
         match self {
-            BodyItem::Form(container) | BodyItem::Section(container) | BodyItem::Repeat(container) => {
-                container.span
-            }
+            BodyItem::Form(container)
+            | BodyItem::Section(container)
+            | BodyItem::Repeat(container) => container.span,
             BodyItem::Question(question) => question.span,
             BodyItem::Check(check) => check.span,
             BodyItem::Taxonomy(taxonomy) => taxonomy.span,
@@ -89,9 +89,9 @@ impl BodyItem {
     /// The span of the item's first word, for "this cannot go here" messages.
     pub fn keyword_span(&self) -> Span {
         match self {
-            BodyItem::Form(container) | BodyItem::Section(container) | BodyItem::Repeat(container) => {
-                container.keyword_span
-            }
+            BodyItem::Form(container)
+            | BodyItem::Section(container)
+            | BodyItem::Repeat(container) => container.keyword_span,
             BodyItem::Question(question) => question.type_span,
             BodyItem::Attribute(attribute) => attribute.name_span,
             BodyItem::Check(_) | BodyItem::Taxonomy(_) | BodyItem::Use(_) => {
@@ -201,7 +201,9 @@ impl QuestionType {
 
     /// The type with this keyword.
     pub fn from_keyword(keyword: &str) -> Option<QuestionType> {
-        QuestionType::ALL.into_iter().find(|ty| ty.keyword() == keyword)
+        QuestionType::ALL
+            .into_iter()
+            .find(|ty| ty.keyword() == keyword)
     }
 }
 
@@ -367,7 +369,9 @@ impl AttributeKind {
             AttributeKind::Exclusive(..) => "exclusive",
             AttributeKind::OwnedByAuthor => "owned_by_author",
             AttributeKind::Text(name, _) => name.keyword(),
-            AttributeKind::Number(name, _) | AttributeKind::NumberGivenDate(name, _) => name.keyword(),
+            AttributeKind::Number(name, _) | AttributeKind::NumberGivenDate(name, _) => {
+                name.keyword()
+            }
             AttributeKind::DateBound(kind, _) => kind.as_str(),
         }
     }

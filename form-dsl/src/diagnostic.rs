@@ -236,7 +236,12 @@ impl Diagnostic {
     }
 
     /// Adds a secondary label.
-    pub fn with_label(mut self, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn with_label(
+        mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         self.secondary.push(Label::new(file, span, message));
         self
     }
@@ -339,7 +344,11 @@ pub fn catalogue() -> String {
             .next()
             .unwrap_or("")
             .replace('\n', " ");
-        let first_sentence = summary.split(". ").next().unwrap_or(&summary).trim_end_matches('.');
+        let first_sentence = summary
+            .split(". ")
+            .next()
+            .unwrap_or(&summary)
+            .trim_end_matches('.');
         out.push_str(&format!(
             "| [`{code}`](#{code}) | {} | {first_sentence}. |\n",
             code.severity().as_str()

@@ -110,10 +110,22 @@ mod tests {
 
     #[test]
     fn paths_resolve_relative_to_the_including_file() {
-        assert_eq!(resolve_relative("forms/ersa.form", "lists.form"), "forms/lists.form");
-        assert_eq!(resolve_relative("forms/ersa.form", "../shared/lists.form"), "shared/lists.form");
+        assert_eq!(
+            resolve_relative("forms/ersa.form", "lists.form"),
+            "forms/lists.form"
+        );
+        assert_eq!(
+            resolve_relative("forms/ersa.form", "../shared/lists.form"),
+            "shared/lists.form"
+        );
         assert_eq!(resolve_relative("ersa.form", "./lists.form"), "lists.form");
-        assert_eq!(resolve_relative("ersa.form", "../lists.form"), "../lists.form");
-        assert_eq!(resolve_relative("a/b.form", "/abs/lists.form"), "/abs/lists.form");
+        assert_eq!(
+            resolve_relative("ersa.form", "../lists.form"),
+            "../lists.form"
+        );
+        assert_eq!(
+            resolve_relative("a/b.form", "/abs/lists.form"),
+            "/abs/lists.form"
+        );
     }
 }

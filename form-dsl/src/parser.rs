@@ -204,7 +204,10 @@ impl Builder<'_> {
         let mut inner = pair.into_inner();
         let keyword_span = inner.next().map(|p| span_of(&p)).unwrap_or(span);
         let id = self.ident(inner.next());
-        let title = inner.next().map(|p| self.string(p)).unwrap_or_else(|| empty_str(span));
+        let title = inner
+            .next()
+            .map(|p| self.string(p))
+            .unwrap_or_else(|| empty_str(span));
         let body = inner
             .next()
             .map(|block| self.body(block.into_inner()))
@@ -229,7 +232,10 @@ impl Builder<'_> {
             None => (QuestionType::Text, span),
         };
         let id = self.ident(inner.next());
-        let label = inner.next().map(|p| self.string(p)).unwrap_or_else(|| empty_str(span));
+        let label = inner
+            .next()
+            .map(|p| self.string(p))
+            .unwrap_or_else(|| empty_str(span));
         // `choice team "Team" from send.teams { ... }`: the `from` before the braces is an
         // attribute like the others.
         let mut body = Vec::new();
@@ -303,11 +309,15 @@ impl Builder<'_> {
                 Rule::kw_from => after_from = true,
                 Rule::keep_codes => {
                     let span = span_of(&pair);
-                    definition.entries.push(TaxonomyEntry::Only(codes(pair), span));
+                    definition
+                        .entries
+                        .push(TaxonomyEntry::Only(codes(pair), span));
                 }
                 Rule::drop_codes => {
                     let span = span_of(&pair);
-                    definition.entries.push(TaxonomyEntry::Except(codes(pair), span));
+                    definition
+                        .entries
+                        .push(TaxonomyEntry::Except(codes(pair), span));
                 }
                 Rule::choice_item => definition
                     .entries
@@ -381,7 +391,9 @@ impl Builder<'_> {
         let mut name_span = span_of(&keyword);
         let kind = match rule {
             Rule::required_attr => {
-                let when = rest.find(|p| p.as_rule() == Rule::expr).map(|p| self.expr(p));
+                let when = rest
+                    .find(|p| p.as_rule() == Rule::expr)
+                    .map(|p| self.expr(p));
                 AttributeKind::Required(when)
             }
             Rule::visible_attr => {
@@ -402,7 +414,9 @@ impl Builder<'_> {
                     _ => AttributeKind::Audience(names),
                 }
             }
-            Rule::options_attr => AttributeKind::Options(rest.map(|p| self.choice_item(p)).collect()),
+            Rule::options_attr => {
+                AttributeKind::Options(rest.map(|p| self.choice_item(p)).collect())
+            }
             Rule::from_attr => AttributeKind::From(name(&rest.next()?)),
             Rule::accept_attr => AttributeKind::Accept(rest.map(|p| self.string(p)).collect()),
             Rule::max_size_attr => {
@@ -492,8 +506,14 @@ impl Builder<'_> {
     fn string(&mut self, pair: Pair<'_, Rule>) -> Str {
         let span = span_of(&pair);
         let raw = pair.as_str();
-        if let Some(inner) = raw.strip_prefix("\"\"\"").and_then(|rest| rest.strip_suffix("\"\"\"")) {
-            return Str { value: dedent(inner), span };
+        if let Some(inner) = raw
+            .strip_prefix("\"\"\"")
+            .and_then(|rest| rest.strip_suffix("\"\"\""))
+        {
+            return Str {
+                value: dedent(inner),
+                span,
+            };
         }
         let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
         let value = if inner.contains('\\') {
@@ -527,8 +547,7 @@ impl Builder<'_> {
                         .strip_prefix('{')
                         .and_then(|rest| rest.split_once('}'))
                         .map(|(hex, _)| hex);
-                    match hex.and_then(|hex| u32::from_str_radix(hex, 16).ok().map(|n| (hex, n)))
-                    {
+                    match hex.and_then(|hex| u32::from_str_radix(hex, 16).ok().map(|n| (hex, n))) {
                         Some((hex, n)) if hex.len() <= 6 => {
                             for _ in 0..hex.len() + 2 {
                                 chars.next();
@@ -613,11 +632,7 @@ impl Builder<'_> {
                 Some(inner) => ExprKind::Paren(Box::new(self.expr(inner))),
                 None => ExprKind::Bool(false),
             },
-            Rule::list => ExprKind::List(
-                pair.into_inner()
-                    .map(|item| self.expr(item))
-                    .collect(),
-            ),
+            Rule::list => ExprKind::List(pair.into_inner().map(|item| self.expr(item)).collect()),
             Rule::call => {
                 let mut inner = pair.into_inner();
                 let name = self.ident(inner.next());
@@ -695,7 +710,10 @@ fn number(pair: &Pair<'_, Rule>) -> Number {
 /// The text of a `"""` block: the line break after the opening quotes and the indentation
 /// common to all non-blank lines are removed, as are trailing blank lines.
 pub(crate) fn dedent(raw: &str) -> String {
-    let raw = raw.strip_prefix("\r\n").or_else(|| raw.strip_prefix('\n')).unwrap_or(raw);
+    let raw = raw
+        .strip_prefix("\r\n")
+        .or_else(|| raw.strip_prefix('\n'))
+        .unwrap_or(raw);
     let lines: Vec<&str> = raw.lines().collect();
     let indent = lines
         .iter()
@@ -705,7 +723,13 @@ pub(crate) fn dedent(raw: &str) -> String {
         .unwrap_or(0);
     let mut out: Vec<&str> = lines
         .iter()
-        .map(|line| if line.trim().is_empty() { "" } else { &line[indent..] })
+        .map(|line| {
+            if line.trim().is_empty() {
+                ""
+            } else {
+                &line[indent..]
+            }
+        })
         .map(|line| line.trim_end())
         .collect();
     while out.last().is_some_and(|line| line.is_empty()) {

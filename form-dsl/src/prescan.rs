@@ -34,9 +34,19 @@ fn invisible_name(c: char) -> Option<&'static str> {
         '\u{2060}' => "a word joiner",
         '\u{FEFF}' => "a zero-width no-break space",
         '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => "a special space",
-        '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180E}'
-        | '\u{2061}'..='\u{2064}' | '\u{206A}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
-        | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}' => "an invisible character",
+        '\u{034F}'
+        | '\u{115F}'
+        | '\u{1160}'
+        | '\u{17B4}'
+        | '\u{17B5}'
+        | '\u{180B}'..='\u{180E}'
+        | '\u{2061}'..='\u{2064}'
+        | '\u{206A}'..='\u{206F}'
+        | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}' => "an invisible character",
         '\u{FFFD}' => return None,
         c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => "a control character",
         _ => return None,
@@ -118,7 +128,11 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
     };
     // Reports bidirectional controls in `start..end` (quoted text and comments may hold any
     // other character) and keeps the line count.
-    let skip_region = |start: usize, end: usize, line: &mut usize, line_start: &mut usize, diagnostics: &mut Vec<Diagnostic>| {
+    let skip_region = |start: usize,
+                       end: usize,
+                       line: &mut usize,
+                       line_start: &mut usize,
+                       diagnostics: &mut Vec<Diagnostic>| {
         let region = &bytes[start..end];
         for (offset, byte) in region.iter().enumerate() {
             if *byte == b'\n' {
@@ -135,7 +149,10 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
         }
     };
     let find = |from: usize, needle: &[u8]| -> Option<usize> {
-        bytes[from..].windows(needle.len()).position(|window| window == needle).map(|at| from + at)
+        bytes[from..]
+            .windows(needle.len())
+            .position(|window| window == needle)
+            .map(|at| from + at)
     };
 
     // A block of text or a comment that is never closed runs to the end of the file and takes
@@ -152,7 +169,10 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
             }
             b' ' | b'\t' | b'\r' => at += 1,
             b'/' if bytes.get(at + 1) == Some(&b'/') => {
-                let end = bytes[at..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |p| at + p);
+                let end = bytes[at..]
+                    .iter()
+                    .position(|b| *b == b'\n')
+                    .map_or(bytes.len(), |p| at + p);
                 skip_region(at, end, &mut line, &mut line_start, &mut diagnostics);
                 at = end;
             }
@@ -162,7 +182,13 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
                     at = close + 2;
                 }
                 None => {
-                    skip_region(at, bytes.len(), &mut line, &mut line_start, &mut diagnostics);
+                    skip_region(
+                        at,
+                        bytes.len(),
+                        &mut line,
+                        &mut line_start,
+                        &mut diagnostics,
+                    );
                     diagnostics.push(
                         Diagnostic::new(Code::UnterminatedComment, id, span(at, at + 2), "this comment is never closed")
                             .with_primary_message("comment starts here")
@@ -179,11 +205,22 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
                     at = close + 3;
                 }
                 None => {
-                    skip_region(at, bytes.len(), &mut line, &mut line_start, &mut diagnostics);
+                    skip_region(
+                        at,
+                        bytes.len(),
+                        &mut line,
+                        &mut line_start,
+                        &mut diagnostics,
+                    );
                     diagnostics.push(
-                        Diagnostic::new(Code::UnterminatedString, id, span(at, at + 3), "this block of text is never closed")
-                            .with_primary_message("text starts here")
-                            .with_help("end the text with `\"\"\"`"),
+                        Diagnostic::new(
+                            Code::UnterminatedString,
+                            id,
+                            span(at, at + 3),
+                            "this block of text is never closed",
+                        )
+                        .with_primary_message("text starts here")
+                        .with_help("end the text with `\"\"\"`"),
                     );
                     parseable = false;
                     swallowed_to_end = true;
@@ -217,7 +254,12 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
                 }
             }
             b'{' | b'(' | b'[' => {
-                stack.push(Open { delimiter: char::from(byte), offset: at, indent: indent_of(line_start), line });
+                stack.push(Open {
+                    delimiter: char::from(byte),
+                    offset: at,
+                    indent: indent_of(line_start),
+                    line,
+                });
                 if stack.len() > limits.max_nesting {
                     diagnostics.push(
                         Diagnostic::new(
@@ -228,7 +270,10 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
                         )
                         .with_help("split the rule into simpler rules, or remove brackets that are not needed"),
                     );
-                    return Prescan { diagnostics, parseable: false };
+                    return Prescan {
+                        diagnostics,
+                        parseable: false,
+                    };
                 }
                 at += 1;
             }
@@ -241,7 +286,9 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
                 };
                 match stack.pop() {
                     Some(open) if open.delimiter == wanted => {
-                        let first_on_line = bytes[line_start..at].iter().all(|b| *b == b' ' || *b == b'\t');
+                        let first_on_line = bytes[line_start..at]
+                            .iter()
+                            .all(|b| *b == b' ' || *b == b'\t');
                         if c == '}'
                             && first_on_line
                             && open.line != line
@@ -258,20 +305,45 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
                                 Code::UnexpectedDelimiter,
                                 id,
                                 span(at, at + 1),
-                                format!("`{c}` does not match the `{}` on line {open_line}", open.delimiter),
+                                format!(
+                                    "`{c}` does not match the `{}` on line {open_line}",
+                                    open.delimiter
+                                ),
                             )
-                            .with_primary_message(format!("expected `{}` here", closer(open.delimiter)))
-                            .with_label(id, span(open.offset, open.offset + 1), format!("this `{}` is not closed", open.delimiter))
-                            .with_help(format!("close the `{}` with `{}` before this `{c}`", open.delimiter, closer(open.delimiter))),
+                            .with_primary_message(format!(
+                                "expected `{}` here",
+                                closer(open.delimiter)
+                            ))
+                            .with_label(
+                                id,
+                                span(open.offset, open.offset + 1),
+                                format!("this `{}` is not closed", open.delimiter),
+                            )
+                            .with_help(format!(
+                                "close the `{}` with `{}` before this `{c}`",
+                                open.delimiter,
+                                closer(open.delimiter)
+                            )),
                         );
-                        return Prescan { diagnostics, parseable: false };
+                        return Prescan {
+                            diagnostics,
+                            parseable: false,
+                        };
                     }
                     None => {
                         diagnostics.push(
-                            Diagnostic::new(Code::UnexpectedDelimiter, id, span(at, at + 1), format!("this `{c}` closes nothing"))
-                                .with_help(format!("remove it, or add the `{wanted}` it should close")),
+                            Diagnostic::new(
+                                Code::UnexpectedDelimiter,
+                                id,
+                                span(at, at + 1),
+                                format!("this `{c}` closes nothing"),
+                            )
+                            .with_help(format!("remove it, or add the `{wanted}` it should close")),
                         );
-                        return Prescan { diagnostics, parseable: false };
+                        return Prescan {
+                            diagnostics,
+                            parseable: false,
+                        };
                     }
                 }
                 at += 1;
@@ -279,7 +351,9 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
             byte if byte < 0x80 && !byte.is_ascii_control() => at += 1,
             _ => {
                 // A character outside printable ASCII, in the code itself (not in text).
-                let Some(c) = text[at..].chars().next() else { break };
+                let Some(c) = text[at..].chars().next() else {
+                    break;
+                };
                 if is_bidi_control(c) {
                     diagnostics.push(bidi(file, at, c));
                     parseable = false;

@@ -109,7 +109,10 @@ impl SourceMap {
             Ok(text) => (text, None),
             Err(error) => {
                 let at = error.utf8_error().valid_up_to();
-                (String::from_utf8_lossy(error.as_bytes()).into_owned(), Some(at))
+                (
+                    String::from_utf8_lossy(error.as_bytes()).into_owned(),
+                    Some(at),
+                )
             }
         };
         self.push(name.into(), text, byte_len, invalid_utf8_at)

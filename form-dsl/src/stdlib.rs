@@ -23,9 +23,10 @@ static STANDARD: LazyLock<BTreeMap<String, Taxonomy>> = LazyLock::new(|| {
     tree.items
         .iter()
         .filter_map(|item| match item {
-            BodyItem::Taxonomy(definition) => {
-                Some((definition.name.value.clone(), resolve_standalone(definition)))
-            }
+            BodyItem::Taxonomy(definition) => Some((
+                definition.name.value.clone(),
+                resolve_standalone(definition),
+            )),
             _ => None,
         })
         .collect()
@@ -50,7 +51,12 @@ mod tests {
         let names: Vec<&str> = standard_taxonomies().keys().map(String::as_str).collect();
         assert_eq!(
             names,
-            ["send.areas_of_need", "send.outcome_types", "send.pfa_areas", "send.teams"]
+            [
+                "send.areas_of_need",
+                "send.outcome_types",
+                "send.pfa_areas",
+                "send.teams"
+            ]
         );
         assert_eq!(standard_taxonomies()["send.teams"].choices.len(), 12);
         assert_eq!(standard_taxonomies()["send.outcome_types"].choices.len(), 6);

@@ -65,15 +65,79 @@ impl Expected {
 
 /// Words that a misspelt keyword is compared with, for "did you mean".
 const KEYWORDS: &[&str] = &[
-    "form", "section", "repeat", "check", "taxonomy", "use", "include", "when", "require", "on",
-    "ordered", "from", "only", "except", "as", "required", "visible", "locked", "for", "audience",
-    "options", "accept", "max_size", "exclusive", "owned_by_author", "message", "hint", "intro",
-    "body", "version", "item", "prefix", "suffix", "autocomplete", "pattern", "max_length",
-    "min_length", "max_words", "min_selected", "max_selected", "min_files", "max_files",
-    "decimals", "min", "max", "before", "after", "not_before", "not_after", "text", "long_text",
-    "integer", "decimal", "date", "yes_no", "choice", "multi_choice", "email", "phone",
-    "postcode", "nhs_number", "upn", "file", "declaration", "display", "person_lookup", "and",
-    "or", "not", "in", "true", "false", "today",
+    "form",
+    "section",
+    "repeat",
+    "check",
+    "taxonomy",
+    "use",
+    "include",
+    "when",
+    "require",
+    "on",
+    "ordered",
+    "from",
+    "only",
+    "except",
+    "as",
+    "required",
+    "visible",
+    "locked",
+    "for",
+    "audience",
+    "options",
+    "accept",
+    "max_size",
+    "exclusive",
+    "owned_by_author",
+    "message",
+    "hint",
+    "intro",
+    "body",
+    "version",
+    "item",
+    "prefix",
+    "suffix",
+    "autocomplete",
+    "pattern",
+    "max_length",
+    "min_length",
+    "max_words",
+    "min_selected",
+    "max_selected",
+    "min_files",
+    "max_files",
+    "decimals",
+    "min",
+    "max",
+    "before",
+    "after",
+    "not_before",
+    "not_after",
+    "text",
+    "long_text",
+    "integer",
+    "decimal",
+    "date",
+    "yes_no",
+    "choice",
+    "multi_choice",
+    "email",
+    "phone",
+    "postcode",
+    "nhs_number",
+    "upn",
+    "file",
+    "declaration",
+    "display",
+    "person_lookup",
+    "and",
+    "or",
+    "not",
+    "in",
+    "true",
+    "false",
+    "today",
 ];
 
 fn classify(rule: Rule) -> Option<Expected> {
@@ -177,9 +241,10 @@ pub(crate) fn describe(file: &SourceFile, error: &Error<Rule>) -> Diagnostic {
         InputLocation::Span((start, _)) => start,
     };
     let mut expected: Vec<Expected> = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            positives.iter().filter_map(|rule| classify(*rule)).collect()
-        }
+        ErrorVariant::ParsingError { positives, .. } => positives
+            .iter()
+            .filter_map(|rule| classify(*rule))
+            .collect(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
     expected.extend(expected_from_attempts(file, error, expected.is_empty()).unwrap_or_default());
@@ -214,7 +279,11 @@ pub(crate) fn describe(file: &SourceFile, error: &Error<Rule>) -> Diagnostic {
 
 /// Reads pest's detailed attempts (collected when error detail is on): the punctuation that
 /// was expected, which the rules tried do not show, and, when `with_rules`, the rules.
-fn expected_from_attempts(file: &SourceFile, error: &Error<Rule>, with_rules: bool) -> Option<Vec<Expected>> {
+fn expected_from_attempts(
+    file: &SourceFile,
+    error: &Error<Rule>,
+    with_rules: bool,
+) -> Option<Vec<Expected>> {
     let attempts = match error.parse_attempts() {
         Some(attempts) => attempts,
         None => {
@@ -275,7 +344,10 @@ fn simplify(expected: &mut Vec<Expected>) {
         expected.retain(|e| {
             !matches!(
                 e,
-                Expected::Name | Expected::Number | Expected::Text | Expected::Punctuation("(" | "[")
+                Expected::Name
+                    | Expected::Number
+                    | Expected::Text
+                    | Expected::Punctuation("(" | "[")
             )
         });
     }
@@ -287,7 +359,9 @@ fn found(rest: &str) -> (String, usize) {
         return ("the end of the file".into(), 0);
     };
     if first == '"' {
-        let len = rest[1..].find(['"', '\n']).map_or(rest.len(), |end| end + 2);
+        let len = rest[1..]
+            .find(['"', '\n'])
+            .map_or(rest.len(), |end| end + 2);
         return ("quoted text".into(), len.min(rest.len()));
     }
     if first.is_alphanumeric() || first == '_' {
@@ -321,7 +395,11 @@ fn help(rest: &str, expected: &[Expected]) -> Option<String> {
     if first == '!' {
         return Some("write `not` before a condition, or `!=` for \"is not\"".into());
     }
-    if first == ',' && expected.iter().any(|e| matches!(e, Expected::Code | Expected::Choice)) {
+    if first == ','
+        && expected
+            .iter()
+            .any(|e| matches!(e, Expected::Code | Expected::Choice))
+    {
         return Some("choices are separated by spaces or new lines, not commas".into());
     }
     if first == ';' {
@@ -348,4 +426,3 @@ fn help(rest: &str, expected: &[Expected]) -> Option<String> {
     }
     None
 }
-

@@ -1,20 +1,38 @@
 //! Malformed input: every bad file gets a clear diagnostic and no form, never a panic, a stack
 //! overflow or a long wait.
 
+// Tests (and benchmarks) may panic on a broken invariant: that is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use form_dsl::{Code, Compiled, Limits, Options, SourceMap, compile};
 use support::compile_bytes;
 
 fn codes(compiled: &Compiled) -> Vec<Code> {
-    compiled.diagnostics.iter().map(|diagnostic| diagnostic.code).collect()
+    compiled
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.code)
+        .collect()
 }
 
 fn assert_rejected(name: &str, bytes: Vec<u8>, code: Code) -> (SourceMap, Compiled) {
     let (sources, compiled) = compile_bytes(name, bytes);
-    assert!(compiled.has_errors(), "{name}: expected errors, got {:?}", codes(&compiled));
-    assert!(compiled.form.is_none(), "{name}: a file with errors must not give a form");
-    assert!(codes(&compiled).contains(&code), "{name}: expected {code}, got {:?}", codes(&compiled));
+    assert!(
+        compiled.has_errors(),
+        "{name}: expected errors, got {:?}",
+        codes(&compiled)
+    );
+    assert!(
+        compiled.form.is_none(),
+        "{name}: a file with errors must not give a form"
+    );
+    assert!(
+        codes(&compiled).contains(&code),
+        "{name}: expected {code}, got {:?}",
+        codes(&compiled)
+    );
     (sources, compiled)
 }
 
@@ -22,12 +40,21 @@ const SMALL_FORM: &str = "form f \"F\" {\n  version \"1\"\n  audience citizen\n 
 
 #[test]
 fn an_empty_file_is_reported() {
-    for text in ["", "   \n\t\n", "// only a comment\n", "/* a block comment */"] {
-        let (sources, compiled) = assert_rejected("empty.form", text.as_bytes().to_vec(), Code::EmptyFile);
+    for text in [
+        "",
+        "   \n\t\n",
+        "// only a comment\n",
+        "/* a block comment */",
+    ] {
+        let (sources, compiled) =
+            assert_rejected("empty.form", text.as_bytes().to_vec(), Code::EmptyFile);
         assert_eq!(compiled.diagnostics.len(), 1);
         let diagnostic = &compiled.diagnostics[0];
         assert_eq!(diagnostic.message, "the file defines nothing");
-        assert_eq!(diagnostic.primary.span.end as usize, sources.file(diagnostic.primary.file).text().len());
+        assert_eq!(
+            diagnostic.primary.span.end as usize,
+            sources.file(diagnostic.primary.file).text().len()
+        );
     }
 }
 
@@ -37,10 +64,20 @@ fn invalid_utf8_is_reported_where_it_is() {
     bytes.extend([0xe9, b'"']); // Latin-1 e-acute, not UTF-8
     bytes.extend(b"\n  }\n}\n");
     let (sources, compiled) = assert_rejected("latin1.form", bytes, Code::InvalidUtf8);
-    let diagnostic = compiled.diagnostics.iter().find(|d| d.code == Code::InvalidUtf8).unwrap();
+    let diagnostic = compiled
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::InvalidUtf8)
+        .unwrap();
     let file = sources.file(diagnostic.primary.file);
-    assert_eq!(file.line_col(diagnostic.primary.span.start as usize), (5, 16));
-    assert_eq!(diagnostic.help.as_deref(), Some("save the file with the UTF-8 encoding (in most editors: Save As, then choose UTF-8)"));
+    assert_eq!(
+        file.line_col(diagnostic.primary.span.start as usize),
+        (5, 16)
+    );
+    assert_eq!(
+        diagnostic.help.as_deref(),
+        Some("save the file with the UTF-8 encoding (in most editors: Save As, then choose UTF-8)")
+    );
 
     // A lone surrogate, encoded as UTF-8 would encode it, is not UTF-8 either.
     let mut surrogate = SMALL_FORM.as_bytes().to_vec();
@@ -51,24 +88,49 @@ fn invalid_utf8_is_reported_where_it_is() {
 #[test]
 fn a_byte_order_mark_is_reported_and_the_rest_still_checked() {
     let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(SMALL_FORM.replace("text a \"A\"", "text a \"A\"\n    text a \"B\"").as_bytes());
+    bytes.extend(
+        SMALL_FORM
+            .replace("text a \"A\"", "text a \"A\"\n    text a \"B\"")
+            .as_bytes(),
+    );
     let (_, compiled) = assert_rejected("bom.form", bytes, Code::ByteOrderMark);
-    assert_eq!(codes(&compiled), vec![Code::ByteOrderMark, Code::DuplicateId]);
+    assert_eq!(
+        codes(&compiled),
+        vec![Code::ByteOrderMark, Code::DuplicateId]
+    );
 }
 
 #[test]
 fn unterminated_strings_and_blocks_are_reported() {
-    assert_rejected("string.form", b"form f \"F {\n}\n".to_vec(), Code::UnterminatedString);
-    assert_rejected("block.form", b"form f \"F\" {\n  version \"1\"\n".to_vec(), Code::UnclosedDelimiter);
-    assert_rejected("text.form", b"form f \"F\" {\n  intro \"\"\"never closed\n}\n".to_vec(), Code::UnterminatedString);
-    assert_rejected("comment.form", b"form f \"F\" { /* never closed\n}\n".to_vec(), Code::UnterminatedComment);
+    assert_rejected(
+        "string.form",
+        b"form f \"F {\n}\n".to_vec(),
+        Code::UnterminatedString,
+    );
+    assert_rejected(
+        "block.form",
+        b"form f \"F\" {\n  version \"1\"\n".to_vec(),
+        Code::UnclosedDelimiter,
+    );
+    assert_rejected(
+        "text.form",
+        b"form f \"F\" {\n  intro \"\"\"never closed\n}\n".to_vec(),
+        Code::UnterminatedString,
+    );
+    assert_rejected(
+        "comment.form",
+        b"form f \"F\" { /* never closed\n}\n".to_vec(),
+        Code::UnterminatedComment,
+    );
 }
 
 #[test]
 fn a_hundred_thousand_nested_brackets_are_refused_quickly() {
     for (open, close) in [('(', ')'), ('{', '}'), ('[', ']')] {
         let depth = 100_000;
-        let mut text = String::from("form f \"F\" {\n  version \"1\"\n  audience citizen\n  section s \"S\" {\n    yes_no a \"A\"\n    text b \"B\" { visible when ");
+        let mut text = String::from(
+            "form f \"F\" {\n  version \"1\"\n  audience citizen\n  section s \"S\" {\n    yes_no a \"A\"\n    text b \"B\" { visible when ",
+        );
         text.extend(std::iter::repeat_n(open, depth));
         text.push('a');
         text.extend(std::iter::repeat_n(close, depth));
@@ -76,7 +138,11 @@ fn a_hundred_thousand_nested_brackets_are_refused_quickly() {
         let started = std::time::Instant::now();
         let (_, compiled) = assert_rejected("deep.form", text.into_bytes(), Code::NestingTooDeep);
         assert_eq!(codes(&compiled), vec![Code::NestingTooDeep]);
-        assert!(started.elapsed().as_secs() < 5, "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "took {:?}",
+            started.elapsed()
+        );
     }
 }
 
@@ -84,7 +150,9 @@ fn a_hundred_thousand_nested_brackets_are_refused_quickly() {
 fn nesting_just_under_the_limit_parses_on_a_small_stack() {
     // The deepest rule the limit allows must not overflow even a small thread stack.
     let depth = Limits::default().max_nesting - 6;
-    let mut text = String::from("form f \"F\" {\n  version \"1\"\n  audience citizen\n  section s \"S\" {\n    yes_no a \"A\"\n    text b \"B\" { visible when ");
+    let mut text = String::from(
+        "form f \"F\" {\n  version \"1\"\n  audience citizen\n  section s \"S\" {\n    yes_no a \"A\"\n    text b \"B\" { visible when ",
+    );
     text.extend(std::iter::repeat_n('(', depth));
     text.push_str("not a");
     text.extend(std::iter::repeat_n(')', depth));
@@ -108,8 +176,18 @@ fn a_twenty_megabyte_file_is_refused_without_parsing() {
     let started = std::time::Instant::now();
     let (_, compiled) = assert_rejected("huge.form", text.into_bytes(), Code::FileTooLarge);
     assert_eq!(codes(&compiled), vec![Code::FileTooLarge]);
-    assert!(compiled.diagnostics[0].message.starts_with("the file is 20971"), "{}", compiled.diagnostics[0].message);
-    assert!(started.elapsed().as_secs() < 5, "took {:?}", started.elapsed());
+    assert!(
+        compiled.diagnostics[0]
+            .message
+            .starts_with("the file is 20971"),
+        "{}",
+        compiled.diagnostics[0].message
+    );
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -124,7 +202,10 @@ fn ids_that_differ_only_by_normalisation_are_duplicates() {
 #[test]
 fn ids_that_look_alike_are_refused() {
     // Latin "coco" and Cyrillic "сосо".
-    let text = SMALL_FORM.replace("text a \"A\"", "text coco \"A\"\n    text \u{441}\u{43e}\u{441}\u{43e} \"B\"");
+    let text = SMALL_FORM.replace(
+        "text a \"A\"",
+        "text coco \"A\"\n    text \u{441}\u{43e}\u{441}\u{43e} \"B\"",
+    );
     let (_, compiled) = assert_rejected("confusable.form", text.into_bytes(), Code::ConfusableId);
     assert_eq!(codes(&compiled), vec![Code::ConfusableId]);
 
@@ -152,7 +233,8 @@ fn control_characters_outside_text_are_refused() {
 
 #[test]
 fn diagnostics_stop_at_the_limit_with_a_count_of_the_rest() {
-    let mut text = String::from("form f \"F\" {\n  version \"1\"\n  audience citizen\n  section s \"S\" {\n");
+    let mut text =
+        String::from("form f \"F\" {\n  version \"1\"\n  audience citizen\n  section s \"S\" {\n");
     for _ in 0..300 {
         text.push_str("    text same \"Same\"\n");
     }
@@ -162,13 +244,19 @@ fn diagnostics_stop_at_the_limit_with_a_count_of_the_rest() {
     assert_eq!(compiled.diagnostics.len(), limit + 1);
     let last = compiled.diagnostics.last().unwrap();
     assert_eq!(last.code, Code::TooManyDiagnostics);
-    assert_eq!(last.message, "99 more diagnostics (99 of them errors) are not shown");
+    assert_eq!(
+        last.message,
+        "99 more diagnostics (99 of them errors) are not shown"
+    );
 }
 
 #[test]
 fn limits_are_options() {
     let options = Options {
-        limits: Limits { max_source_bytes: 50, ..Limits::default() },
+        limits: Limits {
+            max_source_bytes: 50,
+            ..Limits::default()
+        },
     };
     let mut sources = SourceMap::new();
     let main = sources.add_text("f.form", SMALL_FORM);
@@ -179,6 +267,10 @@ fn limits_are_options() {
 #[test]
 fn a_file_of_only_taxonomies_is_a_library_not_an_error() {
     let (_, compiled) = compile_bytes("lists.form", b"taxonomy colours { red \"Red\" }\n".to_vec());
-    assert!(compiled.diagnostics.is_empty(), "{:?}", compiled.diagnostics);
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "{:?}",
+        compiled.diagnostics
+    );
     assert!(compiled.form.is_none());
 }

@@ -12,6 +12,9 @@
 //! `BLESS=1 cargo test -p form-dsl --test fixtures` rewrites the expectations from what the
 //! compiler says: review the diff before committing it.
 
+// Tests (and benchmarks) may panic on a broken invariant: that is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::collections::BTreeMap;
@@ -30,7 +33,8 @@ struct Expected {
     message: String,
 }
 
-fn parse_expectation(line: &str) -> Option<(String, Option<(usize, usize)>, String, String)> {
+/// An expectation comment, with its line not yet known.
+fn parse_expectation(line: &str) -> Option<Expected> {
     let rest = line.trim_start().strip_prefix("//")?.trim_start();
     let (severity, rest) = if let Some(rest) = rest.strip_prefix("Error:") {
         ("error", rest)
@@ -39,14 +43,22 @@ fn parse_expectation(line: &str) -> Option<(String, Option<(usize, usize)>, Stri
     };
     let rest = rest.trim_start();
     let (columns, rest) = match rest.split_once(' ') {
-        Some((range, after)) if range.contains('-') && range.chars().all(|c| c.is_ascii_digit() || c == '-') => {
+        Some((range, after))
+            if range.contains('-') && range.chars().all(|c| c.is_ascii_digit() || c == '-') =>
+        {
             let (start, end) = range.split_once('-')?;
             (Some((start.parse().ok()?, end.parse().ok()?)), after)
         }
         _ => (None, rest),
     };
     let (code, message) = rest.split_once(": ")?;
-    Some((severity.to_owned(), columns, code.trim().to_owned(), message.to_owned()))
+    Some(Expected {
+        line: 0,
+        columns,
+        severity: severity.to_owned(),
+        code: code.trim().to_owned(),
+        message: message.to_owned(),
+    })
 }
 
 fn is_expectation(line: &str) -> bool {
@@ -59,7 +71,10 @@ fn expectations(text: &str) -> Vec<Expected> {
     let mut target = 0;
     for (index, line) in text.lines().enumerate() {
         match parse_expectation(line) {
-            Some((severity, columns, code, message)) => found.push(Expected { line: target, columns, severity, code, message }),
+            Some(expected) => found.push(Expected {
+                line: target,
+                ..expected
+            }),
             None => target = index + 1,
         }
     }
@@ -80,15 +95,29 @@ fn actual(sources: &SourceMap, diagnostic: &Diagnostic) -> Expected {
 }
 
 fn render(expected: &Expected) -> String {
-    let columns = expected.columns.map(|(start, end)| format!("{start}-{end} ")).unwrap_or_default();
-    let severity = if expected.severity == "error" { "Error" } else { "Warning" };
-    format!("{severity}: {columns}{}: {}", expected.code, expected.message)
+    let columns = expected
+        .columns
+        .map(|(start, end)| format!("{start}-{end} "))
+        .unwrap_or_default();
+    let severity = if expected.severity == "error" {
+        "Error"
+    } else {
+        "Warning"
+    };
+    format!(
+        "{severity}: {columns}{}: {}",
+        expected.code, expected.message
+    )
 }
 
 /// Rewrites the expectation comments of every file of one compilation.
 fn bless(path: &Path) {
     let (sources, _) = compile_file(path);
-    let files: Vec<PathBuf> = sources.files().iter().map(|file| workspace().join(file.name())).collect();
+    let files: Vec<PathBuf> = sources
+        .files()
+        .iter()
+        .map(|file| workspace().join(file.name()))
+        .collect();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap_or_default();
         let stripped: Vec<&str> = text.lines().filter(|line| !is_expectation(line)).collect();
@@ -98,7 +127,10 @@ fn bless(path: &Path) {
     let mut by_file: BTreeMap<String, Vec<Expected>> = BTreeMap::new();
     for diagnostic in &compiled.diagnostics {
         let name = sources.file(diagnostic.primary.file).name().to_owned();
-        by_file.entry(name).or_default().push(actual(&sources, diagnostic));
+        by_file
+            .entry(name)
+            .or_default()
+            .push(actual(&sources, diagnostic));
     }
     for (file, source) in files.iter().zip(sources.files()) {
         let text = std::fs::read_to_string(file).unwrap_or_default();
@@ -126,7 +158,10 @@ fn check_expectations(path: &Path) -> Vec<String> {
     let mut by_file: BTreeMap<String, Vec<Expected>> = BTreeMap::new();
     for diagnostic in &compiled.diagnostics {
         let name = sources.file(diagnostic.primary.file).name().to_owned();
-        by_file.entry(name).or_default().push(actual(&sources, diagnostic));
+        by_file
+            .entry(name)
+            .or_default()
+            .push(actual(&sources, diagnostic));
     }
     for file in sources.files() {
         let mut expected = expectations(file.text());
@@ -134,7 +169,9 @@ fn check_expectations(path: &Path) -> Vec<String> {
         // Compare columns only where the expectation gives them.
         for want in &mut expected {
             if want.columns.is_none() {
-                for have in got.iter_mut().filter(|have| have.line == want.line && have.code == want.code && have.message == want.message) {
+                for have in got.iter_mut().filter(|have| {
+                    have.line == want.line && have.code == want.code && have.message == want.message
+                }) {
                     have.columns = None;
                 }
             }
@@ -142,10 +179,20 @@ fn check_expectations(path: &Path) -> Vec<String> {
         expected.sort();
         got.sort();
         for missing in expected.iter().filter(|e| !got.contains(e)) {
-            problems.push(format!("{}:{}: expected but not reported: {}", file.name(), missing.line, render(missing)));
+            problems.push(format!(
+                "{}:{}: expected but not reported: {}",
+                file.name(),
+                missing.line,
+                render(missing)
+            ));
         }
         for extra in got.iter().filter(|g| !expected.contains(g)) {
-            problems.push(format!("{}:{}: reported but not expected: {}", file.name(), extra.line, render(extra)));
+            problems.push(format!(
+                "{}:{}: reported but not expected: {}",
+                file.name(),
+                extra.line,
+                render(extra)
+            ));
         }
     }
     problems
@@ -156,26 +203,46 @@ fn ok_fixtures_and_examples_compile_without_any_diagnostic() {
     let mut files = form_files(&workspace().join("form-dsl/tests/data/ok"));
     files.extend(form_files(&workspace().join("examples")));
     files.extend(form_files(&workspace().join("examples/shared")));
-    assert!(files.len() >= 10, "expected the ok fixtures and the examples, found {files:?}");
+    assert!(
+        files.len() >= 10,
+        "expected the ok fixtures and the examples, found {files:?}"
+    );
     let mut problems = Vec::new();
     for path in &files {
         let (sources, compiled) = compile_file(path);
         for diagnostic in &compiled.diagnostics {
-            problems.push(format!("{}: {}", path.display(), support::describe(&sources, diagnostic)));
+            problems.push(format!(
+                "{}: {}",
+                path.display(),
+                support::describe(&sources, diagnostic)
+            ));
         }
-        let is_library = std::fs::read_to_string(path).is_ok_and(|text| !text.contains("\nform ") && !text.starts_with("form "));
+        let is_library = std::fs::read_to_string(path)
+            .is_ok_and(|text| !text.contains("\nform ") && !text.starts_with("form "));
         if !is_library {
-            assert!(compiled.form.is_some(), "{} compiled to no form", path.display());
+            assert!(
+                compiled.form.is_some(),
+                "{} compiled to no form",
+                path.display()
+            );
         }
     }
-    assert!(problems.is_empty(), "diagnostics in ok files:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "diagnostics in ok files:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn err_fixtures_give_exactly_their_expected_diagnostics() {
     let dir = workspace().join("form-dsl/tests/data/err");
     let files = form_files(&dir);
-    assert!(files.len() >= 20, "expected the err fixtures, found {}", files.len());
+    assert!(
+        files.len() >= 20,
+        "expected the err fixtures, found {}",
+        files.len()
+    );
     if std::env::var_os("BLESS").is_some() {
         for path in &files {
             bless(path);
@@ -185,7 +252,8 @@ fn err_fixtures_give_exactly_their_expected_diagnostics() {
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
-            expectations(&text).iter().any(|e| e.severity == "error") || text.contains("// Warning:"),
+            expectations(&text).iter().any(|e| e.severity == "error")
+                || text.contains("// Warning:"),
             "{} expects no diagnostic: err fixtures must expect at least one",
             path.display()
         );
@@ -198,7 +266,12 @@ fn err_fixtures_give_exactly_their_expected_diagnostics() {
 fn every_code_with_a_source_example_has_an_err_fixture() {
     // Codes that need bytes a text fixture cannot hold, or sizes it should not, are covered
     // in tests/bad_input.rs instead.
-    let covered_elsewhere = ["invalid-utf8", "file-too-large", "too-many-diagnostics", "empty-file"];
+    let covered_elsewhere = [
+        "invalid-utf8",
+        "file-too-large",
+        "too-many-diagnostics",
+        "empty-file",
+    ];
     let mut seen = std::collections::BTreeSet::new();
     for path in form_files(&workspace().join("form-dsl/tests/data/err")) {
         let text = std::fs::read_to_string(&path).unwrap_or_default();

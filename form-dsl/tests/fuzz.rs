@@ -1,6 +1,9 @@
 //! Property tests: thousands of random and mutated inputs compile without a panic, and what
 //! the compiler says about them is well formed.
 
+// Tests (and benchmarks) may panic on a broken invariant: that is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use form_dsl::{Compiled, SourceMap};
@@ -16,32 +19,136 @@ fn check_well_formed(sources: &SourceMap, compiled: &Compiled) -> Result<(), Tes
             let text = sources.file(label.file).text();
             prop_assert!(label.span.start <= label.span.end, "{diagnostic:?}");
             prop_assert!(label.span.end as usize <= text.len(), "{diagnostic:?}");
-            prop_assert!(text.is_char_boundary(label.span.start as usize), "{diagnostic:?}");
-            prop_assert!(text.is_char_boundary(label.span.end as usize), "{diagnostic:?}");
+            prop_assert!(
+                text.is_char_boundary(label.span.start as usize),
+                "{diagnostic:?}"
+            );
+            prop_assert!(
+                text.is_char_boundary(label.span.end as usize),
+                "{diagnostic:?}"
+            );
         }
         prop_assert!(!diagnostic.message.is_empty());
-        prop_assert!(!diagnostic.message.ends_with('.'), "messages have no final full stop: {}", diagnostic.message);
+        prop_assert!(
+            !diagnostic.message.ends_with('.'),
+            "messages have no final full stop: {}",
+            diagnostic.message
+        );
     }
     if let Some(form) = &compiled.form {
         prop_assert!(!compiled.has_errors());
         let reloaded = form_runtime::Form::from_json(&form.to_json());
-        prop_assert!(matches!(&reloaded, Ok(again) if again == form), "form.json does not round-trip: {reloaded:?}");
+        prop_assert!(
+            matches!(&reloaded, Ok(again) if again == form),
+            "form.json does not round-trip: {reloaded:?}"
+        );
     }
     Ok(())
 }
 
 /// Words and marks of the language, for token soup that gets further than random bytes.
 const TOKENS: &[&str] = &[
-    "form", "section", "repeat", "check", "taxonomy", "use", "include", "when", "require", "on",
-    "from", "only", "except", "as", "for", "required", "visible", "locked", "audience", "options",
-    "accept", "max_size", "exclusive", "owned_by_author", "message", "hint", "intro", "body",
-    "version", "item", "pattern", "max_length", "min", "max", "before", "after", "not_after",
-    "text", "long_text", "integer", "date", "yes_no", "choice", "multi_choice", "file",
-    "declaration", "display", "person_lookup", "and", "or", "not", "in", "true", "false", "today",
-    "answered", "count", "any", "all", "age", "citizen", "professional", "la", "a", "b", "x1",
-    "send.teams", "SLT", "\"A label\"", "\"\"", "\"\"\"\n  block\n  \"\"\"", "12", "3.5",
-    "2024-02-29", "18 years", "{", "}", "(", ")", "[", "]", ",", "=", "!=", "<", "<=", ">", ">=",
-    "+", "-", "*", "/", "//c\n", "/*c*/", "\n", " ", "\"", "\\", "é", "\u{202e}", "\u{a0}",
+    "form",
+    "section",
+    "repeat",
+    "check",
+    "taxonomy",
+    "use",
+    "include",
+    "when",
+    "require",
+    "on",
+    "from",
+    "only",
+    "except",
+    "as",
+    "for",
+    "required",
+    "visible",
+    "locked",
+    "audience",
+    "options",
+    "accept",
+    "max_size",
+    "exclusive",
+    "owned_by_author",
+    "message",
+    "hint",
+    "intro",
+    "body",
+    "version",
+    "item",
+    "pattern",
+    "max_length",
+    "min",
+    "max",
+    "before",
+    "after",
+    "not_after",
+    "text",
+    "long_text",
+    "integer",
+    "date",
+    "yes_no",
+    "choice",
+    "multi_choice",
+    "file",
+    "declaration",
+    "display",
+    "person_lookup",
+    "and",
+    "or",
+    "not",
+    "in",
+    "true",
+    "false",
+    "today",
+    "answered",
+    "count",
+    "any",
+    "all",
+    "age",
+    "citizen",
+    "professional",
+    "la",
+    "a",
+    "b",
+    "x1",
+    "send.teams",
+    "SLT",
+    "\"A label\"",
+    "\"\"",
+    "\"\"\"\n  block\n  \"\"\"",
+    "12",
+    "3.5",
+    "2024-02-29",
+    "18 years",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "=",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "+",
+    "-",
+    "*",
+    "/",
+    "//c\n",
+    "/*c*/",
+    "\n",
+    " ",
+    "\"",
+    "\\",
+    "é",
+    "\u{202e}",
+    "\u{a0}",
 ];
 
 fn token_soup() -> impl Strategy<Value = String> {
@@ -52,7 +159,10 @@ fn token_soup() -> impl Strategy<Value = String> {
 fn seeds() -> Vec<String> {
     let mut files = form_files(&workspace().join("form-dsl/tests/data/ok"));
     files.extend(form_files(&workspace().join("examples")));
-    files.iter().filter_map(|path| std::fs::read_to_string(path).ok()).collect()
+    files
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -67,7 +177,8 @@ fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (any::<usize>(), 1..40usize).prop_map(|(at, len)| Edit::Delete { at, len }),
         (any::<usize>(), 1..200usize).prop_map(|(at, len)| Edit::Duplicate { at, len }),
-        (any::<usize>(), prop::sample::select(TOKENS)).prop_map(|(at, token)| Edit::Insert { at, token }),
+        (any::<usize>(), prop::sample::select(TOKENS))
+            .prop_map(|(at, token)| Edit::Insert { at, token }),
         (any::<usize>(), any::<usize>()).prop_map(|(at, other)| Edit::Swap { at, other }),
     ]
 }

@@ -49,6 +49,24 @@ impl Form {
         Ok(serde_json::from_str(json)?)
     }
 
+    /// The JSON Schema (draft 2020-12) of `form.json`, generated from these types; checked into
+    /// the repository as `docs/form.schema.json` so that other services can validate stored
+    /// forms without this crate.
+    pub fn json_schema() -> serde_json::Value {
+        let mut schema = serde_json::to_value(schemars::schema_for!(Form)).unwrap_or_default();
+        if let Some(object) = schema.as_object_mut() {
+            object.insert(
+                "$id".into(),
+                format!("https://send-forms.invalid/schemas/form/v{FORMAT_VERSION}.json").into(),
+            );
+            object.insert(
+                "description".into(),
+                "A compiled SEND form (form.json), as written by `sendform build`.".into(),
+            );
+        }
+        schema
+    }
+
     /// The form as the pretty-printed text of a `form.json`.
     pub fn to_json(&self) -> String {
         // A `Form` holds only strings, numbers, booleans, lists and maps with string keys,

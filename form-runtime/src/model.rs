@@ -73,7 +73,9 @@ impl Audience {
 
     /// Parses the name used in form files.
     pub fn from_name(name: &str) -> Option<Audience> {
-        Audience::ALL.into_iter().find(|audience| audience.as_str() == name)
+        Audience::ALL
+            .into_iter()
+            .find(|audience| audience.as_str() == name)
     }
 
     /// Whether this audience reaches the form through a public portal (citizen or professional).

@@ -46,10 +46,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
         color: ColourChoice,
     },
-    /// Compile a form and write its outputs (form.json) to a folder.
+    /// Compile forms and write their outputs (form.json) to a folder. With several files, each
+    /// form's outputs go in a folder of its own, named after the file.
     Build {
-        /// The form file.
-        file: PathBuf,
+        /// The form files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// The folder to write the outputs to (created if needed).
         #[arg(long)]
         out: PathBuf,
@@ -103,12 +105,24 @@ pub fn run(
             let text = error.render().to_string();
             let stream: &mut dyn Write = if error.use_stderr() { err } else { out };
             let _ = write!(stream, "{text}");
-            return if error.use_stderr() { EXIT_TROUBLE } else { EXIT_OK };
+            return if error.use_stderr() {
+                EXIT_TROUBLE
+            } else {
+                EXIT_OK
+            };
         }
     };
     let result = match cli.command {
-        Command::Check { files, format, color } => check(&files, format, color.style(), out, err),
-        Command::Build { file, out: dir, color } => build(&file, &dir, color.style(), out, err),
+        Command::Check {
+            files,
+            format,
+            color,
+        } => check(&files, format, color.style(), out, err),
+        Command::Build {
+            files,
+            out: dir,
+            color,
+        } => build_all(&files, &dir, color.style(), out, err),
         Command::Explain { code } => explain(&code, out, err),
     };
     match result {
@@ -143,7 +157,10 @@ enum CliError {
 
 /// Reads and compiles one form file.
 fn compile_file(path: &Path) -> Result<(SourceMap, Compiled), CliError> {
-    let bytes = std::fs::read(path).map_err(|source| CliError::Read { path: path.to_owned(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| CliError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
     let mut sources = SourceMap::new();
     let main = sources.add(path.to_string_lossy(), bytes);
     let compiled = compile(&mut sources, main, &FsLoader, &Options::default());
@@ -157,7 +174,13 @@ fn print_human(sources: &SourceMap, diagnostics: &[Diagnostic], style: Style, er
     }
 }
 
-fn check(files: &[PathBuf], format: Format, style: Style, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
+fn check(
+    files: &[PathBuf],
+    format: Format,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, CliError> {
     let mut any_errors = false;
     let mut unreadable = false;
     for path in files {
@@ -178,7 +201,12 @@ fn check(files: &[PathBuf], format: Format, style: Style, out: &mut dyn Write, e
             }
             Format::Human => {
                 print_human(&sources, &compiled.diagnostics, style, err);
-                let _ = writeln!(err, "{}: {}", path.display(), summary(&compiled.diagnostics));
+                let _ = writeln!(
+                    err,
+                    "{}: {}",
+                    path.display(),
+                    summary(&compiled.diagnostics)
+                );
             }
         }
     }
@@ -191,19 +219,61 @@ fn check(files: &[PathBuf], format: Format, style: Style, out: &mut dyn Write, e
     })
 }
 
-fn build(path: &Path, dir: &Path, style: Style, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
+/// Builds each file; with several, each into a folder named after the file. Stops at the first
+/// file that cannot be read or written, and reports every form with errors.
+fn build_all(
+    files: &[PathBuf],
+    dir: &Path,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, CliError> {
+    if let [file] = files {
+        return build(file, dir, style, out, err);
+    }
+    let mut code = EXIT_OK;
+    for file in files {
+        let name = file
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        code = code.max(build(file, &dir.join(name), style, out, err)?);
+    }
+    Ok(code)
+}
+
+fn build(
+    path: &Path,
+    dir: &Path,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, CliError> {
     let (sources, compiled) = compile_file(path)?;
     print_human(&sources, &compiled.diagnostics, style, err);
     if compiled.has_errors() {
-        let _ = writeln!(err, "{}: {}; nothing was written", path.display(), summary(&compiled.diagnostics));
+        let _ = writeln!(
+            err,
+            "{}: {}; nothing was written",
+            path.display(),
+            summary(&compiled.diagnostics)
+        );
         return Ok(EXIT_INVALID);
     }
-    let form = compiled.form.ok_or_else(|| CliError::NoForm(path.to_owned()))?;
-    std::fs::create_dir_all(dir).map_err(|source| CliError::Write { path: dir.to_owned(), source })?;
+    let form = compiled
+        .form
+        .ok_or_else(|| CliError::NoForm(path.to_owned()))?;
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
+        path: dir.to_owned(),
+        source,
+    })?;
     let form_json = dir.join("form.json");
     let mut json = form.to_json();
     json.push('\n');
-    std::fs::write(&form_json, json).map_err(|source| CliError::Write { path: form_json.clone(), source })?;
+    std::fs::write(&form_json, json).map_err(|source| CliError::Write {
+        path: form_json.clone(),
+        source,
+    })?;
     let _ = writeln!(out, "{}", form_json.display());
     Ok(EXIT_OK)
 }
@@ -220,8 +290,16 @@ fn explain(name: &str, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
                 .iter()
                 .find(|candidate| candidate.contains(name) || name.contains(**candidate))
                 .map(|candidate| format!("; did you mean `{candidate}`?"))
-                .unwrap_or_else(|| format!("; the codes are listed in docs/diagnostics.md ({} codes)", names.len()));
-            Err(CliError::UnknownCode { code: name.to_owned(), suggestion: close })
+                .unwrap_or_else(|| {
+                    format!(
+                        "; the codes are listed in docs/diagnostics.md ({} codes)",
+                        names.len()
+                    )
+                });
+            Err(CliError::UnknownCode {
+                code: name.to_owned(),
+                suggestion: close,
+            })
         }
     }
 }

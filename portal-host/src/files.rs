@@ -33,7 +33,8 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
-                let ends_in_name = matches!(out.components().next_back(), Some(Component::Normal(_)));
+                let ends_in_name =
+                    matches!(out.components().next_back(), Some(Component::Normal(_)));
                 if ends_in_name {
                     out.pop();
                 } else {
@@ -53,8 +54,17 @@ mod tests {
 
     #[test]
     fn normalize_resolves_dots_lexically() {
-        assert_eq!(normalize(Path::new("forms/./a/../b.form")), Path::new("forms/b.form"));
-        assert_eq!(normalize(Path::new("../lists.form")), Path::new("../lists.form"));
-        assert_eq!(normalize(Path::new("a/../../lists.form")), Path::new("../lists.form"));
+        assert_eq!(
+            normalize(Path::new("forms/./a/../b.form")),
+            Path::new("forms/b.form")
+        );
+        assert_eq!(
+            normalize(Path::new("../lists.form")),
+            Path::new("../lists.form")
+        );
+        assert_eq!(
+            normalize(Path::new("a/../../lists.form")),
+            Path::new("../lists.form")
+        );
     }
 }

@@ -15,8 +15,7 @@ pub(crate) enum Style {
     Plain,
 }
 
-/// One diagnostic in the shape miette renders: labels in one file, with labels in other
-/// files (an included file) as related reports.
+/// One excerpt in the shape miette renders: labels in one file, and perhaps a help line.
 struct Report {
     message: String,
     code: String,
@@ -24,12 +23,13 @@ struct Report {
     help: Option<String>,
     source: NamedSource<Arc<str>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
 }
 
 impl fmt::Debug for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Report").field("message", &self.message).finish_non_exhaustive()
+        f.debug_struct("Report")
+            .field("message", &self.message)
+            .finish_non_exhaustive()
     }
 }
 
@@ -54,7 +54,9 @@ impl miette::Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -63,13 +65,6 @@ impl miette::Diagnostic for Report {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
-    }
-
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(self.related.iter().map(|report| report as &dyn miette::Diagnostic)))
     }
 }
 
@@ -88,13 +83,22 @@ impl<'s> Renderer<'s> {
         };
         Renderer {
             sources,
-            texts: sources.files().iter().map(|file| Arc::from(file.text())).collect(),
-            handler: GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false),
+            texts: sources
+                .files()
+                .iter()
+                .map(|file| Arc::from(file.text()))
+                .collect(),
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_links(false),
         }
     }
 
     fn source(&self, file: FileId) -> NamedSource<Arc<str>> {
-        NamedSource::new(self.sources.file(file).name(), Arc::clone(&self.texts[file.index()]))
+        NamedSource::new(
+            self.sources.file(file).name(),
+            Arc::clone(&self.texts[file.index()]),
+        )
     }
 
     fn span(&self, file: FileId, span: form_runtime::Span) -> SourceSpan {
@@ -105,14 +109,14 @@ impl<'s> Renderer<'s> {
     }
 
     /// The diagnostic as text: `error[code]: message`, the file, line and column, an excerpt
-    /// of the source with the spans marked, and the help.
+    /// of the source with the spans marked, notes for places in other files, and the help.
     pub(crate) fn render(&self, diagnostic: &Diagnostic) -> String {
         let primary_file = diagnostic.primary.file;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             (!diagnostic.primary.message.is_empty()).then(|| diagnostic.primary.message.clone()),
             self.span(primary_file, diagnostic.primary.span),
         )];
-        let mut related = Vec::new();
+        let mut elsewhere = Vec::new();
         for label in &diagnostic.secondary {
             let labeled = LabeledSpan::new_with_span(
                 (!label.message.is_empty()).then(|| label.message.clone()),
@@ -121,26 +125,9 @@ impl<'s> Renderer<'s> {
             if label.file == primary_file {
                 labels.push(labeled);
             } else {
-                related.push(Report {
-                    message: label.message.clone(),
-                    code: String::new(),
-                    severity: Severity::Warning,
-                    help: None,
-                    source: self.source(label.file),
-                    labels: vec![labeled],
-                    related: Vec::new(),
-                });
+                elsewhere.push((label, labeled));
             }
         }
-        let report = Report {
-            message: diagnostic.message.clone(),
-            code: String::new(),
-            severity: diagnostic.severity,
-            help: diagnostic.help.clone(),
-            source: self.source(primary_file),
-            labels,
-            related,
-        };
         let file = self.sources.file(primary_file);
         let (line, column) = file.line_col(diagnostic.primary.span.start as usize);
         let mut out = format!(
@@ -150,18 +137,65 @@ impl<'s> Renderer<'s> {
             diagnostic.message,
             file.name()
         );
+        out.push_str(&self.excerpt(primary_file, labels, None));
+        for (label, labeled) in elsewhere {
+            let other = self.sources.file(label.file);
+            let (line, column) = other.line_col(label.span.start as usize);
+            out.push_str(&format!(
+                "  note: {} ({}:{line}:{column})\n",
+                label.message,
+                other.name()
+            ));
+            out.push_str(&self.excerpt(label.file, vec![labeled], None));
+        }
+        if let Some(help) = &diagnostic.help {
+            out.push_str(&self.excerpt(primary_file, Vec::new(), Some(help)));
+        }
+        out
+    }
+
+    /// An excerpt of `file` with `labels` marked, or (with no labels) the help line alone,
+    /// as miette draws them, without the header miette repeats the message in.
+    fn excerpt(&self, file: FileId, labels: Vec<LabeledSpan>, help: Option<&str>) -> String {
+        let report = Report {
+            message: String::new(),
+            code: String::new(),
+            severity: Severity::Error,
+            help: help.map(str::to_owned),
+            source: self.source(file),
+            labels,
+        };
         let mut rendered = String::new();
         if self.handler.render_report(&mut rendered, &report).is_err() {
-            rendered = format!("  {}\n", diagnostic.message);
+            return help
+                .map(|help| format!("  help: {help}\n"))
+                .unwrap_or_default();
         }
-        // miette repeats the message after its marker; the first line above already says it.
-        let body: Vec<&str> = rendered.lines().skip_while(|line| !line.contains('╭')).collect();
-        for line in body {
+        let mut lines: Vec<&str> = rendered.lines().collect();
+        // Without labels there is no excerpt: keep the help alone.
+        let start = if help.is_some() && report_has_no_labels(&lines) {
+            lines
+                .iter()
+                .position(|line| line.trim_start().starts_with("help:"))
+                .unwrap_or(lines.len())
+        } else {
+            lines
+                .iter()
+                .position(|line| line.contains('╭'))
+                .unwrap_or(lines.len())
+        };
+        lines.drain(..start);
+        let mut out = String::new();
+        for line in lines {
             out.push_str(line.trim_end());
             out.push('\n');
         }
         out
     }
+}
+
+fn report_has_no_labels(lines: &[&str]) -> bool {
+    !lines.iter().any(|line| line.contains('╭'))
 }
 
 /// "2 errors and 1 warning", "no problems".

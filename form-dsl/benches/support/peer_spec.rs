@@ -22,8 +22,10 @@ pub(crate) fn peers_dir() -> std::path::PathBuf {
 /// Reads `forms/<name>.spec.json` from the peers folder and translates it.
 pub(crate) fn load(name: &str) -> Result<String, String> {
     let path = peers_dir().join("forms").join(format!("{name}.spec.json"));
-    let text = std::fs::read_to_string(&path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    let spec: Value = serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    let spec: Value =
+        serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
     translate(&spec)
 }
 
@@ -31,27 +33,67 @@ pub(crate) fn load(name: &str) -> Result<String, String> {
 pub(crate) fn translate(spec: &Value) -> Result<String, String> {
     let mut out = String::new();
     let text = |value: &Value| -> Result<String, String> {
-        value.as_str().map(quote).ok_or_else(|| format!("expected a string, found {value}"))
+        value
+            .as_str()
+            .map(quote)
+            .ok_or_else(|| format!("expected a string, found {value}"))
     };
-    writeln!(out, "// Generated from the peer benchmark's {} spec; do not edit.", str_of(&spec["id"])?).ok();
-    writeln!(out, "form {} {} {{", str_of(&spec["id"])?, text(&spec["title"])?).ok();
+    writeln!(
+        out,
+        "// Generated from the peer benchmark's {} spec; do not edit.",
+        str_of(&spec["id"])?
+    )
+    .ok();
+    writeln!(
+        out,
+        "form {} {} {{",
+        str_of(&spec["id"])?,
+        text(&spec["title"])?
+    )
+    .ok();
     writeln!(out, "  version {}", text(&spec["version"])?).ok();
     writeln!(out, "  audience professional").ok();
-    let lists = spec["choice_lists"].as_object().ok_or("choice_lists must be an object")?;
+    let lists = spec["choice_lists"]
+        .as_object()
+        .ok_or("choice_lists must be an object")?;
     for (name, items) in lists {
         writeln!(out, "\n  taxonomy {name} {{").ok();
         for item in items.as_array().ok_or("a choice list must be an array")? {
-            writeln!(out, "    {} {}", str_of(&item["value"])?, text(&item["label"])?).ok();
+            writeln!(
+                out,
+                "    {} {}",
+                str_of(&item["value"])?,
+                text(&item["label"])?
+            )
+            .ok();
         }
         writeln!(out, "  }}").ok();
     }
-    for section in spec["sections"].as_array().ok_or("sections must be an array")? {
-        writeln!(out, "\n  section {} {} {{", str_of(&section["id"])?, text(&section["title"])?).ok();
-        for question in section["questions"].as_array().ok_or("questions must be an array")? {
+    for section in spec["sections"]
+        .as_array()
+        .ok_or("sections must be an array")?
+    {
+        writeln!(
+            out,
+            "\n  section {} {} {{",
+            str_of(&section["id"])?,
+            text(&section["title"])?
+        )
+        .ok();
+        for question in section["questions"]
+            .as_array()
+            .ok_or("questions must be an array")?
+        {
             write_question(&mut out, question, "    ")?;
         }
         if let Some(repeat) = section.get("repeat") {
-            writeln!(out, "    repeat {} {} {{", str_of(&repeat["id"])?, text(&repeat["label"])?).ok();
+            writeln!(
+                out,
+                "    repeat {} {} {{",
+                str_of(&repeat["id"])?,
+                text(&repeat["label"])?
+            )
+            .ok();
             writeln!(out, "      item {}", text(&repeat["label"])?).ok();
             if let Some(min) = repeat.get("min_count") {
                 writeln!(out, "      min {min}").ok();
@@ -59,7 +101,10 @@ pub(crate) fn translate(spec: &Value) -> Result<String, String> {
             if let Some(max) = repeat.get("max_count") {
                 writeln!(out, "      max {max}").ok();
             }
-            for question in repeat["questions"].as_array().ok_or("repeat questions must be an array")? {
+            for question in repeat["questions"]
+                .as_array()
+                .ok_or("repeat questions must be an array")?
+            {
                 write_question(&mut out, question, "      ")?;
             }
             writeln!(out, "    }}").ok();
@@ -71,7 +116,9 @@ pub(crate) fn translate(spec: &Value) -> Result<String, String> {
 }
 
 fn str_of(value: &Value) -> Result<&str, String> {
-    value.as_str().ok_or_else(|| format!("expected a string, found {value}"))
+    value
+        .as_str()
+        .ok_or_else(|| format!("expected a string, found {value}"))
 }
 
 fn quote(text: &str) -> String {
@@ -147,7 +194,12 @@ fn write_question(out: &mut String, question: &Value, indent: &str) -> Result<()
     if attributes.is_empty() {
         writeln!(out, "{indent}{keyword} {id} {label}{from}").ok();
     } else {
-        writeln!(out, "{indent}{keyword} {id} {label}{from} {{ {} }}", attributes.join("  ")).ok();
+        writeln!(
+            out,
+            "{indent}{keyword} {id} {label}{from} {{ {} }}",
+            attributes.join("  ")
+        )
+        .ok();
     }
     Ok(())
 }
@@ -184,7 +236,11 @@ fn expression(rule: &Value) -> Result<String, String> {
                 "le" => "<=",
                 other => return Err(format!("unknown operator {other}")),
             };
-            format!("{} {symbol} {}", str_of(&rule["q"])?, operand(&rule["value"])?)
+            format!(
+                "{} {symbol} {}",
+                str_of(&rule["q"])?,
+                operand(&rule["value"])?
+            )
         }
     })
 }

@@ -10,9 +10,23 @@ use crate::diagnostic::Code;
 /// Attributes whose failure shows an error to the person filling the form, and so may carry
 /// the designer's own `message`.
 const TAKES_MESSAGE: &[&str] = &[
-    "required", "min_length", "max_length", "max_words", "pattern", "min", "max", "decimals",
-    "min_selected", "max_selected", "min_files", "max_files", "max_size", "before", "after",
-    "not_before", "not_after",
+    "required",
+    "min_length",
+    "max_length",
+    "max_words",
+    "pattern",
+    "min",
+    "max",
+    "decimals",
+    "min_selected",
+    "max_selected",
+    "min_files",
+    "max_files",
+    "max_size",
+    "before",
+    "after",
+    "not_before",
+    "not_after",
 ];
 
 /// The attributes of one part, checked.
@@ -46,7 +60,11 @@ impl<'t> Attributes<'t> {
                     Some(help) => help,
                     None => format!(
                         "{what} takes {}",
-                        allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        allowed
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 });
                 ctx.report(diagnostic);
@@ -82,7 +100,10 @@ impl<'t> Attributes<'t> {
     }
 
     pub(super) fn get(&self, keyword: &str) -> Option<&'t Attribute> {
-        self.by_keyword.iter().find(|(k, _)| *k == keyword).map(|(_, attribute)| *attribute)
+        self.by_keyword
+            .iter()
+            .find(|(k, _)| *k == keyword)
+            .map(|(_, attribute)| *attribute)
     }
 
     pub(super) fn text(&self, keyword: &str) -> Option<&'t Str> {
@@ -98,14 +119,24 @@ impl<'t> Attributes<'t> {
 
     /// A number attribute's value and message. A date given instead of a number is reported
     /// here, where the attribute applies (where it does not, `collect` has reported that).
-    pub(super) fn number(&self, ctx: &mut Ctx<'_>, keyword: &str) -> Option<(&'t Number, Option<String>)> {
+    pub(super) fn number(
+        &self,
+        ctx: &mut Ctx<'_>,
+        keyword: &str,
+    ) -> Option<(&'t Number, Option<String>)> {
         let attribute = self.get(keyword)?;
         match &attribute.kind {
             AttributeKind::Number(_, number) => Some((number, message(attribute))),
             AttributeKind::NumberGivenDate(_, span) => {
                 let diagnostic = ctx
-                    .diagnostic(Code::InvalidValue, *span, format!("`{keyword}` takes a number, not a date"))
-                    .with_help("bound a date question with `not_before`, `not_after`, `before` or `after`");
+                    .diagnostic(
+                        Code::InvalidValue,
+                        *span,
+                        format!("`{keyword}` takes a number, not a date"),
+                    )
+                    .with_help(
+                        "bound a date question with `not_before`, `not_after`, `before` or `after`",
+                    );
                 ctx.report(diagnostic);
                 None
             }
@@ -124,7 +155,10 @@ impl<'t> Attributes<'t> {
 
 /// The designer's message of an attribute.
 pub(super) fn message(attribute: &Attribute) -> Option<String> {
-    attribute.message.as_ref().map(|message| message.value.clone())
+    attribute
+        .message
+        .as_ref()
+        .map(|message| message.value.clone())
 }
 
 fn specific_help(keyword: &str, what: &str) -> Option<String> {
@@ -132,7 +166,9 @@ fn specific_help(keyword: &str, what: &str) -> Option<String> {
         ("min" | "max", w) if w.contains("`date`") => {
             "for dates, write `not_before` and `not_after` (or `before` and `after`)"
         }
-        ("before" | "after" | "not_before" | "not_after", _) => "date bounds apply to `date` questions",
+        ("before" | "after" | "not_before" | "not_after", _) => {
+            "date bounds apply to `date` questions"
+        }
         ("max_words", _) => "`max_words` applies to `long_text` questions",
         ("max_length" | "min_length", w) if w.contains("choice") => {
             "choices have no length; use `min_selected` and `max_selected` on `multi_choice`"
@@ -152,7 +188,9 @@ fn specific_help(keyword: &str, what: &str) -> Option<String> {
             "this applies to `multi_choice` questions"
         }
         ("decimals", _) => "`decimals` applies to `decimal` questions",
-        ("accept" | "max_size" | "min_files" | "max_files", _) => "this applies to `file` questions",
+        ("accept" | "max_size" | "min_files" | "max_files", _) => {
+            "this applies to `file` questions"
+        }
         ("version" | "audience", _) => "this belongs at the top of the form",
         ("owned_by_author" | "item", _) => "this applies to `repeat` blocks",
         _ => return None,

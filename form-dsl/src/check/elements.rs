@@ -50,7 +50,13 @@ fn allowed_for(ty: QuestionType) -> &'static [&'static str] {
         QuestionType::Decimal => common!["min", "max", "decimals", "prefix", "suffix"],
         QuestionType::Date => common!["before", "after", "not_before", "not_after", "autocomplete"],
         QuestionType::Choice => common!["options", "from"],
-        QuestionType::MultiChoice => common!["options", "from", "min_selected", "max_selected", "exclusive"],
+        QuestionType::MultiChoice => common![
+            "options",
+            "from",
+            "min_selected",
+            "max_selected",
+            "exclusive"
+        ],
         QuestionType::Email
         | QuestionType::Phone
         | QuestionType::Postcode
@@ -89,7 +95,12 @@ pub(super) fn lower_form(
     form: &Container,
     taxonomies: &mut Taxonomies<'_>,
 ) -> Option<Form> {
-    let header = Attributes::collect(ctx, &form.body, &["version", "audience", "intro"], "the form");
+    let header = Attributes::collect(
+        ctx,
+        &form.body,
+        &["version", "audience", "intro"],
+        "the form",
+    );
     let version = match header.text("version") {
         Some(version) if !version.value.trim().is_empty() => version.value.clone(),
         Some(version) => {
@@ -123,7 +134,11 @@ pub(super) fn lower_form(
     }
     if form.title.value.trim().is_empty() {
         let diagnostic = ctx
-            .diagnostic(Code::InvalidValue, form.title.span, "the form's title is empty")
+            .diagnostic(
+                Code::InvalidValue,
+                form.title.span,
+                "the form's title is empty",
+            )
             .with_help("write the title people will see");
         ctx.report(diagnostic);
     }
@@ -158,7 +173,11 @@ pub(super) fn lower_form(
     }
     if sections.is_empty() {
         let diagnostic = ctx
-            .diagnostic(Code::EmptySection, form.id.span, format!("the form `{}` has no sections", form.id.name))
+            .diagnostic(
+                Code::EmptySection,
+                form.id.span,
+                format!("the form `{}` has no sections", form.id.name),
+            )
             .with_help("add `section id \"Title\" { ... }` with the questions");
         ctx.report(diagnostic);
     }
@@ -186,8 +205,17 @@ pub(super) fn lower_form(
 }
 
 /// Restricted question types query the LA's own records: never on a portal form.
-fn restricted_types(ctx: &mut Ctx<'_>, form: &Form, declared: &[Audience], audience_span: Option<Span>) {
-    let portals: Vec<&str> = declared.iter().filter(|a| a.is_portal()).map(|a| a.as_str()).collect();
+fn restricted_types(
+    ctx: &mut Ctx<'_>,
+    form: &Form,
+    declared: &[Audience],
+    audience_span: Option<Span>,
+) {
+    let portals: Vec<&str> = declared
+        .iter()
+        .filter(|a| a.is_portal())
+        .map(|a| a.as_str())
+        .collect();
     if portals.is_empty() {
         return;
     }
@@ -224,16 +252,24 @@ fn misplaced(ctx: &mut Ctx<'_>, item: &BodyItem, place: &str) {
         BodyItem::Question(_) | BodyItem::Repeat(_) if place == "the form" => {
             "put it inside a section: `section id \"Title\" { ... }`"
         }
-        BodyItem::Section(_) => "sections go directly inside the form; close the enclosing block with `}` first",
+        BodyItem::Section(_) => {
+            "sections go directly inside the form; close the enclosing block with `}` first"
+        }
         BodyItem::Form(_) => "a file holds one form; put each form in a file of its own",
         BodyItem::Taxonomy(_) | BodyItem::Use(_) => {
             "define taxonomies at the top of the file or of the form, outside sections"
         }
         BodyItem::Check(_) => "put checks in the form, a section or a repeating block",
-        _ => "questions go in sections and repeating blocks; attributes go in the braces of what they describe",
+        _ => {
+            "questions go in sections and repeating blocks; attributes go in the braces of what they describe"
+        }
     };
     let diagnostic = ctx
-        .diagnostic(Code::MisplacedItem, item.keyword_span(), format!("{what} cannot go in {place}"))
+        .diagnostic(
+            Code::MisplacedItem,
+            item.keyword_span(),
+            format!("{what} cannot go in {place}"),
+        )
         .with_help(help);
     ctx.report(diagnostic);
 }
@@ -242,7 +278,13 @@ impl Lowerer<'_, '_> {
     // -------------------------------------------------------------------------------------
     // Pass 1: declare every id, with the type of its answer.
 
-    fn declare_body(&mut self, ctx: &mut Ctx<'_>, body: &[BodyItem], blocks: &mut Vec<String>, at_form: bool) {
+    fn declare_body(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        body: &[BodyItem],
+        blocks: &mut Vec<String>,
+        at_form: bool,
+    ) {
         for item in body {
             match item {
                 BodyItem::Section(section) if at_form => {
@@ -252,7 +294,8 @@ impl Lowerer<'_, '_> {
                 BodyItem::Repeat(repeat) if !at_form => {
                     // The questions inside are declared even when the block's id is taken, so
                     // that one mistake gives one diagnostic.
-                    self.symbols.declare(ctx, &repeat.id, SymbolKind::Repeat, blocks, Ty::Block);
+                    self.symbols
+                        .declare(ctx, &repeat.id, SymbolKind::Repeat, blocks, Ty::Block);
                     blocks.push(normalize(&repeat.id.name));
                     self.declare_body(ctx, &repeat.body, blocks, false);
                     blocks.pop();
@@ -286,11 +329,13 @@ impl Lowerer<'_, '_> {
             QuestionType::File => Ty::File,
             QuestionType::PersonLookup => Ty::Person,
             QuestionType::Display => Ty::Nothing,
-            QuestionType::Choice | QuestionType::MultiChoice => match self.declare_choices(ctx, question) {
-                Some(domain) if question.ty == QuestionType::Choice => Ty::Code(domain),
-                Some(domain) => Ty::Codes(domain),
-                None => Ty::Error,
-            },
+            QuestionType::Choice | QuestionType::MultiChoice => {
+                match self.declare_choices(ctx, question) {
+                    Some(domain) if question.ty == QuestionType::Choice => Ty::Code(domain),
+                    Some(domain) => Ty::Codes(domain),
+                    None => Ty::Error,
+                }
+            }
         }
     }
 
@@ -303,9 +348,15 @@ impl Lowerer<'_, '_> {
         for item in &question.body {
             if let BodyItem::Attribute(attribute) = item {
                 match &attribute.kind {
-                    AttributeKind::Options(items) if options.is_none() => options = Some((items, attribute.name_span)),
+                    AttributeKind::Options(items) if options.is_none() => {
+                        options = Some((items, attribute.name_span))
+                    }
                     AttributeKind::From(name) if from.is_none() => from = Some(name),
-                    AttributeKind::Exclusive(code, _) if question.ty == QuestionType::MultiChoice => exclusive = Some(code.value.clone()),
+                    AttributeKind::Exclusive(code, _)
+                        if question.ty == QuestionType::MultiChoice =>
+                    {
+                        exclusive = Some(code.value.clone())
+                    }
                     _ => {}
                 }
             }
@@ -329,7 +380,11 @@ impl Lowerer<'_, '_> {
                     .collect();
                 if selectable(&choices).next().is_none() {
                     let diagnostic = ctx
-                        .diagnostic(Code::EmptyChoices, options_span, format!("the question `{id}` has no options"))
+                        .diagnostic(
+                            Code::EmptyChoices,
+                            options_span,
+                            format!("the question `{id}` has no options"),
+                        )
                         .with_help("add options such as `yes \"Yes\"`");
                     ctx.report(diagnostic);
                     return None;
@@ -344,9 +399,13 @@ impl Lowerer<'_, '_> {
                 (Choices::Inline(choices), domain)
             }
             (None, Some(from)) => match self.from_names.get(&from.value) {
-                Some(&domain) => (Choices::Taxonomy(self.domains[domain.0].key.clone()), domain),
+                Some(&domain) => (
+                    Choices::Taxonomy(self.domains[domain.0].key.clone()),
+                    domain,
+                ),
                 None => {
-                    let (canonical, taxonomy) = self.taxonomies.lookup(ctx, &from.value, from.span)?;
+                    let (canonical, taxonomy) =
+                        self.taxonomies.lookup(ctx, &from.value, from.span)?;
                     let domain = match self.domain_by_key.get(&canonical) {
                         Some(&domain) => domain,
                         None => {
@@ -393,21 +452,38 @@ impl Lowerer<'_, '_> {
     // Pass 2: lower every part.
 
     fn env(&self) -> Env<'_> {
-        Env { symbols: &self.symbols, domains: &self.domains }
+        Env {
+            symbols: &self.symbols,
+            domains: &self.domains,
+        }
     }
 
-    fn rule(&self, ctx: &mut Ctx<'_>, expr: &crate::ast::Expr, scope: &[String], purpose: Purpose) -> Option<form_runtime::Rule> {
+    fn rule(
+        &self,
+        ctx: &mut Ctx<'_>,
+        expr: &crate::ast::Expr,
+        scope: &[String],
+        purpose: Purpose,
+    ) -> Option<form_runtime::Rule> {
         check_rule(ctx, &self.env(), expr, scope, purpose)
     }
 
     fn access(&self, ctx: &mut Ctx<'_>, attributes: &Attributes<'_>) -> Access {
         let mut access = Access::default();
         for keyword in ["only for", "locked for"] {
-            let Some(attribute) = attributes.get(keyword) else { continue };
-            let (AttributeKind::Only(names) | AttributeKind::Locked(names)) = &attribute.kind else { continue };
+            let Some(attribute) = attributes.get(keyword) else {
+                continue;
+            };
+            let (AttributeKind::Only(names) | AttributeKind::Locked(names)) = &attribute.kind
+            else {
+                continue;
+            };
             let listed = audiences(ctx, names);
             for (audience, name) in listed.iter().zip(names) {
-                if *audience != Audience::La && !self.published.contains(audience) && !self.published.is_empty() {
+                if *audience != Audience::La
+                    && !self.published.contains(audience)
+                    && !self.published.is_empty()
+                {
                     let diagnostic = ctx
                         .diagnostic(
                             Code::UnpublishedAudience,
@@ -431,13 +507,22 @@ impl Lowerer<'_, '_> {
     }
 
     fn section(&mut self, ctx: &mut Ctx<'_>, section: &Container) -> Section {
-        let attributes = Attributes::collect(ctx, &section.body, &["intro", "visible when", "locked for", "only for"], "a section");
+        let attributes = Attributes::collect(
+            ctx,
+            &section.body,
+            &["intro", "visible when", "locked for", "only for"],
+            "a section",
+        );
         let visible_when = self.visible_when(ctx, &attributes, &[]);
         let access = self.access(ctx, &attributes);
         let (elements, checks) = self.elements(ctx, &section.body, &[], "a section");
         if elements.is_empty() {
             let diagnostic = ctx
-                .diagnostic(Code::EmptySection, section.id.span, format!("the section `{}` has no questions", section.id.name))
+                .diagnostic(
+                    Code::EmptySection,
+                    section.id.span,
+                    format!("the section `{}` has no questions", section.id.name),
+                )
                 .with_help("add questions, or remove the section");
             ctx.report(diagnostic);
         }
@@ -457,13 +542,22 @@ impl Lowerer<'_, '_> {
     fn title_not_empty(&self, ctx: &mut Ctx<'_>, title: &Str, what: &str) {
         if title.value.trim().is_empty() {
             let diagnostic = ctx
-                .diagnostic(Code::InvalidValue, title.span, format!("the {what}'s title is empty"))
+                .diagnostic(
+                    Code::InvalidValue,
+                    title.span,
+                    format!("the {what}'s title is empty"),
+                )
                 .with_help("write the words people will see");
             ctx.report(diagnostic);
         }
     }
 
-    fn visible_when(&self, ctx: &mut Ctx<'_>, attributes: &Attributes<'_>, scope: &[String]) -> Option<form_runtime::Rule> {
+    fn visible_when(
+        &self,
+        ctx: &mut Ctx<'_>,
+        attributes: &Attributes<'_>,
+        scope: &[String],
+    ) -> Option<form_runtime::Rule> {
         match &attributes.get("visible when")?.kind {
             AttributeKind::Visible(expr) => self.rule(ctx, expr, scope, Purpose::Condition),
             _ => None,
@@ -471,13 +565,21 @@ impl Lowerer<'_, '_> {
     }
 
     /// The elements and checks in the body of a section or block.
-    fn elements(&mut self, ctx: &mut Ctx<'_>, body: &[BodyItem], scope: &[String], place: &str) -> (Vec<Element>, Vec<Check>) {
+    fn elements(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        body: &[BodyItem],
+        scope: &[String],
+        place: &str,
+    ) -> (Vec<Element>, Vec<Check>) {
         let mut elements = Vec::new();
         let mut checks = Vec::new();
         for item in body {
             match item {
                 BodyItem::Question(question) => elements.push(self.question(ctx, question, scope)),
-                BodyItem::Repeat(repeat) => elements.push(Element::Repeat(self.repeat(ctx, repeat, scope))),
+                BodyItem::Repeat(repeat) => {
+                    elements.push(Element::Repeat(self.repeat(ctx, repeat, scope)))
+                }
                 BodyItem::Check(check) => {
                     if let Some(check) = self.check(ctx, check, scope) {
                         checks.push(check);
@@ -494,7 +596,16 @@ impl Lowerer<'_, '_> {
         let attributes = Attributes::collect(
             ctx,
             &repeat.body,
-            &["hint", "min", "max", "item", "owned_by_author", "visible when", "locked for", "only for"],
+            &[
+                "hint",
+                "min",
+                "max",
+                "item",
+                "owned_by_author",
+                "visible when",
+                "locked for",
+                "only for",
+            ],
             "a repeating block",
         );
         let id = normalize(&repeat.id.name);
@@ -502,13 +613,23 @@ impl Lowerer<'_, '_> {
         let access = self.access(ctx, &attributes);
         let min = self.count_limit(ctx, &attributes, "min", 0);
         let max = self.count_limit(ctx, &attributes, "max", 1);
-        self.min_not_above_max(ctx, &attributes, ("min", min.as_ref().map(|l| l.value)), ("max", max.as_ref().map(|l| l.value)), "entries");
+        self.min_not_above_max(
+            ctx,
+            &attributes,
+            ("min", min.as_ref().map(|l| l.value)),
+            ("max", max.as_ref().map(|l| l.value)),
+            "entries",
+        );
         let mut inner: Vec<String> = scope.to_vec();
         inner.push(id.clone());
         let (elements, checks) = self.elements(ctx, &repeat.body, &inner, "a repeating block");
         if elements.is_empty() {
             let diagnostic = ctx
-                .diagnostic(Code::EmptySection, repeat.id.span, format!("the repeating block `{id}` has no questions"))
+                .diagnostic(
+                    Code::EmptySection,
+                    repeat.id.span,
+                    format!("the repeating block `{id}` has no questions"),
+                )
                 .with_help("add the questions each entry answers");
             ctx.report(diagnostic);
         }
@@ -516,7 +637,9 @@ impl Lowerer<'_, '_> {
         Repeat {
             id,
             title: repeat.title.value.clone(),
-            item_label: attributes.text_value("item").unwrap_or_else(|| repeat.title.value.clone()),
+            item_label: attributes
+                .text_value("item")
+                .unwrap_or_else(|| repeat.title.value.clone()),
             hint: attributes.text_value("hint"),
             min,
             max,
@@ -534,7 +657,11 @@ impl Lowerer<'_, '_> {
         if let (Some(id), Some(ident)) = (&id, &check.id) {
             if let Some(first) = self.check_ids.get(id) {
                 let diagnostic = ctx
-                    .diagnostic(Code::DuplicateId, ident.span, format!("the check id `{id}` is already used"))
+                    .diagnostic(
+                        Code::DuplicateId,
+                        ident.span,
+                        format!("the check id `{id}` is already used"),
+                    )
                     .with_label(ctx.file, *first, "first used here")
                     .with_help("give each check its own id");
                 ctx.report(diagnostic);
@@ -548,7 +675,10 @@ impl Lowerer<'_, '_> {
                 .with_help("write what the person must do, such as \"Enter at least one outcome for Schools\"");
             ctx.report(diagnostic);
         }
-        let when = check.when.as_ref().map(|when| self.rule(ctx, when, scope, Purpose::Condition));
+        let when = check
+            .when
+            .as_ref()
+            .map(|when| self.rule(ctx, when, scope, Purpose::Condition));
         let require = self.rule(ctx, &check.require, scope, Purpose::Condition);
         let target = match &check.target {
             Some(target) => {
@@ -577,8 +707,12 @@ impl Lowerer<'_, '_> {
                             target.span,
                             format!("there is no question `{target_id}` in this form"),
                         );
-                        if let Some(suggestion) = crate::diagnostic::did_you_mean(&target_id, self.symbols.list.iter().map(|s| s.id.as_str())) {
-                            diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+                        if let Some(suggestion) = crate::diagnostic::did_you_mean(
+                            &target_id,
+                            self.symbols.list.iter().map(|s| s.id.as_str()),
+                        ) {
+                            diagnostic =
+                                diagnostic.with_help(format!("did you mean `{suggestion}`?"));
                         }
                         ctx.report(diagnostic);
                         None
@@ -597,7 +731,11 @@ impl Lowerer<'_, '_> {
                 .expr
                 .references()
                 .into_iter()
-                .find(|id| self.symbols.get(id).is_some_and(|symbol| scope.starts_with(&symbol.blocks)))
+                .find(|id| {
+                    self.symbols
+                        .get(id)
+                        .is_some_and(|symbol| scope.starts_with(&symbol.blocks))
+                })
                 .map(str::to_owned)
         });
         Some(Check {
@@ -637,17 +775,26 @@ impl Lowerer<'_, '_> {
         }
         if question.label.value.trim().is_empty() {
             let diagnostic = ctx
-                .diagnostic(Code::InvalidValue, question.label.span, "a question needs a label")
+                .diagnostic(
+                    Code::InvalidValue,
+                    question.label.span,
+                    "a question needs a label",
+                )
                 .with_help("write the question as people will read it, such as \"Date of birth\"");
             ctx.report(diagnostic);
         }
         let required = attributes.get("required").and_then(|attribute| {
-            let AttributeKind::Required(when) = &attribute.kind else { return None };
+            let AttributeKind::Required(when) = &attribute.kind else {
+                return None;
+            };
             let when = match when {
                 Some(when) => Some(self.rule(ctx, when, scope, Purpose::Condition)?),
                 None => None,
             };
-            Some(Required { when, message: message(attribute) })
+            Some(Required {
+                when,
+                message: message(attribute),
+            })
         });
         let input = self.input(ctx, question, &attributes, scope, &id);
         Element::Question(Question {
@@ -662,19 +809,37 @@ impl Lowerer<'_, '_> {
         })
     }
 
-    fn input(&mut self, ctx: &mut Ctx<'_>, question: &QuestionDef, attributes: &Attributes<'_>, scope: &[String], id: &str) -> Input {
-        let autocomplete = attributes.text("autocomplete").and_then(|value| check_autocomplete(ctx, value));
+    fn input(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        question: &QuestionDef,
+        attributes: &Attributes<'_>,
+        scope: &[String],
+        id: &str,
+    ) -> Input {
+        let autocomplete = attributes
+            .text("autocomplete")
+            .and_then(|value| check_autocomplete(ctx, value));
         // No default autocomplete: on a form about someone else (a professional writing about
         // a child), `email` would fill in the professional's own address.
-        let formatted = FormattedInput { autocomplete: autocomplete.clone() };
+        let formatted = FormattedInput {
+            autocomplete: autocomplete.clone(),
+        };
         match question.ty {
             QuestionType::Text | QuestionType::LongText => {
                 let min_length = self.count_limit(ctx, attributes, "min_length", 1);
                 let max_length = self.count_limit(ctx, attributes, "max_length", 1);
                 let max_words = self.count_limit(ctx, attributes, "max_words", 1);
-                self.min_not_above_max(ctx, attributes, ("min_length", min_length.as_ref().map(|l| l.value)), ("max_length", max_length.as_ref().map(|l| l.value)), "characters");
+                self.min_not_above_max(
+                    ctx,
+                    attributes,
+                    ("min_length", min_length.as_ref().map(|l| l.value)),
+                    ("max_length", max_length.as_ref().map(|l| l.value)),
+                    "characters",
+                );
                 let pattern = attributes.text("pattern").and_then(|pattern| {
-                    let valid = self.valid_patterns.contains(&pattern.value) || check_pattern(ctx, pattern);
+                    let valid =
+                        self.valid_patterns.contains(&pattern.value) || check_pattern(ctx, pattern);
                     if valid && !self.valid_patterns.contains(&pattern.value) {
                         self.valid_patterns.insert(pattern.value.clone());
                     }
@@ -683,8 +848,18 @@ impl Lowerer<'_, '_> {
                         message: attributes.get("pattern").and_then(message),
                     })
                 });
-                let text = TextInput { min_length, max_length, max_words, pattern, autocomplete };
-                if question.ty == QuestionType::Text { Input::Text(text) } else { Input::LongText(text) }
+                let text = TextInput {
+                    min_length,
+                    max_length,
+                    max_words,
+                    pattern,
+                    autocomplete,
+                };
+                if question.ty == QuestionType::Text {
+                    Input::Text(text)
+                } else {
+                    Input::LongText(text)
+                }
             }
             QuestionType::Integer | QuestionType::Decimal => {
                 let integer = question.ty == QuestionType::Integer;
@@ -693,14 +868,27 @@ impl Lowerer<'_, '_> {
                 if let (Some(min), Some(max)) = (&min, &max)
                     && min.value > max.value
                 {
-                    self.impossible(ctx, attributes, "min", "max", format!("`min` ({}) is more than `max` ({}), so no number can be entered", min.value, max.value));
+                    self.impossible(
+                        ctx,
+                        attributes,
+                        "min",
+                        "max",
+                        format!(
+                            "`min` ({}) is more than `max` ({}), so no number can be entered",
+                            min.value, max.value
+                        ),
+                    );
                 }
                 let decimals = self.count_limit(ctx, attributes, "decimals", 0);
                 if decimals.as_ref().is_some_and(|d| d.value > 12)
                     && let Some((number, _)) = attributes.number(ctx, "decimals")
                 {
                     let diagnostic = ctx
-                        .diagnostic(Code::InvalidValue, number.span, "`decimals` can be at most 12")
+                        .diagnostic(
+                            Code::InvalidValue,
+                            number.span,
+                            "`decimals` can be at most 12",
+                        )
                         .with_help("numbers in answers keep about 15 significant digits");
                     ctx.report(diagnostic);
                 }
@@ -711,26 +899,50 @@ impl Lowerer<'_, '_> {
                     prefix: attributes.text_value("prefix"),
                     suffix: attributes.text_value("suffix"),
                 };
-                if integer { Input::Integer(number) } else { Input::Decimal(number) }
+                if integer {
+                    Input::Integer(number)
+                } else {
+                    Input::Decimal(number)
+                }
             }
             QuestionType::Date => {
                 let mut bounds = Vec::new();
-                for kind in [DateBoundKind::Before, DateBoundKind::After, DateBoundKind::NotBefore, DateBoundKind::NotAfter] {
-                    let Some(attribute) = attributes.get(kind.as_str()) else { continue };
-                    let AttributeKind::DateBound(_, expr) = &attribute.kind else { continue };
+                for kind in [
+                    DateBoundKind::Before,
+                    DateBoundKind::After,
+                    DateBoundKind::NotBefore,
+                    DateBoundKind::NotAfter,
+                ] {
+                    let Some(attribute) = attributes.get(kind.as_str()) else {
+                        continue;
+                    };
+                    let AttributeKind::DateBound(_, expr) = &attribute.kind else {
+                        continue;
+                    };
                     if let Some(date) = self.rule(ctx, expr, scope, Purpose::DateBound) {
                         if date.expr.references().contains(&id) {
                             let diagnostic = ctx
-                                .diagnostic(Code::ImpossibleConstraint, expr.span, format!("the date `{id}` cannot be bounded by itself"))
+                                .diagnostic(
+                                    Code::ImpossibleConstraint,
+                                    expr.span,
+                                    format!("the date `{id}` cannot be bounded by itself"),
+                                )
                                 .with_help("compare it with today or with another date question");
                             ctx.report(diagnostic);
                             continue;
                         }
-                        bounds.push(DateBound { kind, date, message: message(attribute) });
+                        bounds.push(DateBound {
+                            kind,
+                            date,
+                            message: message(attribute),
+                        });
                     }
                 }
                 self.check_date_bounds(ctx, attributes, &bounds);
-                Input::Date(DateInput { bounds, autocomplete })
+                Input::Date(DateInput {
+                    bounds,
+                    autocomplete,
+                })
             }
             QuestionType::YesNo => Input::YesNo,
             QuestionType::Declaration => Input::Declaration,
@@ -743,67 +955,130 @@ impl Lowerer<'_, '_> {
             QuestionType::Choice | QuestionType::MultiChoice => {
                 let Some(info) = self.choices.get(id) else {
                     // Reported while declaring; an empty list keeps the model whole.
-                    return Input::Choice(ChoiceInput { choices: Choices::Inline(Vec::new()) });
+                    return Input::Choice(ChoiceInput {
+                        choices: Choices::Inline(Vec::new()),
+                    });
                 };
                 let choices = info.choices.clone();
                 let codes = &self.domains[info.domain.0].codes;
                 let count = codes.len();
-                let taken = attributes.get("exclusive").and_then(|attribute| match &attribute.kind {
-                    AttributeKind::Exclusive(code, _) => Some(codes.contains(&code.value)),
-                    _ => None,
-                }) == Some(true);
+                let taken =
+                    attributes
+                        .get("exclusive")
+                        .and_then(|attribute| match &attribute.kind {
+                            AttributeKind::Exclusive(code, _) => Some(codes.contains(&code.value)),
+                            _ => None,
+                        })
+                        == Some(true);
                 if question.ty == QuestionType::Choice {
                     return Input::Choice(ChoiceInput { choices });
                 }
                 let min_selected = self.count_limit(ctx, attributes, "min_selected", 1);
                 let max_selected = self.count_limit(ctx, attributes, "max_selected", 1);
-                self.min_not_above_max(ctx, attributes, ("min_selected", min_selected.as_ref().map(|l| l.value)), ("max_selected", max_selected.as_ref().map(|l| l.value)), "choices");
+                self.min_not_above_max(
+                    ctx,
+                    attributes,
+                    ("min_selected", min_selected.as_ref().map(|l| l.value)),
+                    ("max_selected", max_selected.as_ref().map(|l| l.value)),
+                    "choices",
+                );
                 if let Some(min) = &min_selected
                     && min.value as usize > count
                     && let Some(span) = attributes.span("min_selected")
                 {
                     let diagnostic = ctx
-                        .diagnostic(Code::ImpossibleConstraint, span, format!("`min_selected` is {} but there are only {count} choices", min.value))
+                        .diagnostic(
+                            Code::ImpossibleConstraint,
+                            span,
+                            format!(
+                                "`min_selected` is {} but there are only {count} choices",
+                                min.value
+                            ),
+                        )
                         .with_help(format!("lower `min_selected` to at most {count}"));
                     ctx.report(diagnostic);
                 }
                 let exclusive = attributes.get("exclusive").and_then(|attribute| {
-                    let AttributeKind::Exclusive(code, label) = &attribute.kind else { return None };
+                    let AttributeKind::Exclusive(code, label) = &attribute.kind else {
+                        return None;
+                    };
                     if taken {
                         let diagnostic = ctx
-                            .diagnostic(Code::DuplicateCode, code.span, format!("the code `{}` is already one of the choices", code.value))
-                            .with_help("the exclusive choice needs a code of its own, such as `NONE`");
+                            .diagnostic(
+                                Code::DuplicateCode,
+                                code.span,
+                                format!("the code `{}` is already one of the choices", code.value),
+                            )
+                            .with_help(
+                                "the exclusive choice needs a code of its own, such as `NONE`",
+                            );
                         ctx.report(diagnostic);
                         return None;
                     }
-                    Some(Choice { code: code.value.clone(), label: label.value.clone(), short_label: None, children: Vec::new() })
+                    Some(Choice {
+                        code: code.value.clone(),
+                        label: label.value.clone(),
+                        short_label: None,
+                        children: Vec::new(),
+                    })
                 });
-                Input::MultiChoice(MultiChoiceInput { choices, min_selected, max_selected, exclusive })
+                Input::MultiChoice(MultiChoiceInput {
+                    choices,
+                    min_selected,
+                    max_selected,
+                    exclusive,
+                })
             }
             QuestionType::File => {
                 let accept = attributes
                     .get("accept")
                     .map(|attribute| match &attribute.kind {
-                        AttributeKind::Accept(types) => types.iter().filter(|t| check_file_type(ctx, t)).map(|t| t.value.clone()).collect(),
+                        AttributeKind::Accept(types) => types
+                            .iter()
+                            .filter(|t| check_file_type(ctx, t))
+                            .map(|t| t.value.clone())
+                            .collect(),
                         _ => Vec::new(),
                     })
                     .unwrap_or_default();
                 let max_size_bytes = attributes.get("max_size").and_then(|attribute| {
-                    let AttributeKind::MaxSize(amount, unit) = &attribute.kind else { return None };
+                    let AttributeKind::MaxSize(amount, unit) = &attribute.kind else {
+                        return None;
+                    };
                     let bytes = amount.value * unit.bytes() as f64;
                     if !(1.0..=(2u64 << 30) as f64).contains(&bytes) {
                         let diagnostic = ctx
-                            .diagnostic(Code::InvalidValue, amount.span, "`max_size` must be more than 0 and at most 2 GB")
+                            .diagnostic(
+                                Code::InvalidValue,
+                                amount.span,
+                                "`max_size` must be more than 0 and at most 2 GB",
+                            )
                             .with_help("write a size such as `max_size 3 MB`");
                         ctx.report(diagnostic);
                         return None;
                     }
-                    Some(Limit { value: bytes as u64, message: message(attribute) })
+                    Some(Limit {
+                        value: bytes as u64,
+                        message: message(attribute),
+                    })
                 });
                 let min_files = self.count_limit(ctx, attributes, "min_files", 1);
-                let max_files = self.count_limit(ctx, attributes, "max_files", 1).unwrap_or_else(|| Limit::new(1));
-                self.min_not_above_max(ctx, attributes, ("min_files", min_files.as_ref().map(|l| l.value)), ("max_files", Some(max_files.value)), "files");
-                Input::File(FileInput { accept, max_size_bytes, min_files, max_files })
+                let max_files = self
+                    .count_limit(ctx, attributes, "max_files", 1)
+                    .unwrap_or_else(|| Limit::new(1));
+                self.min_not_above_max(
+                    ctx,
+                    attributes,
+                    ("min_files", min_files.as_ref().map(|l| l.value)),
+                    ("max_files", Some(max_files.value)),
+                    "files",
+                );
+                Input::File(FileInput {
+                    accept,
+                    max_size_bytes,
+                    min_files,
+                    max_files,
+                })
             }
             // Display content is lowered by the caller and never reaches here.
             QuestionType::Display => Input::Declaration,
@@ -811,7 +1086,13 @@ impl Lowerer<'_, '_> {
     }
 
     /// A whole-number attribute that counts something (characters, entries, choices, files).
-    fn count_limit(&self, ctx: &mut Ctx<'_>, attributes: &Attributes<'_>, keyword: &str, least: u32) -> Option<Limit<u32>> {
+    fn count_limit(
+        &self,
+        ctx: &mut Ctx<'_>,
+        attributes: &Attributes<'_>,
+        keyword: &str,
+        least: u32,
+    ) -> Option<Limit<u32>> {
         let (number, message) = attributes.number(ctx, keyword)?;
         match number.as_integer().and_then(|n| u32::try_from(n).ok()) {
             Some(value) if value >= least => Some(Limit { value, message }),
@@ -820,9 +1101,15 @@ impl Lowerer<'_, '_> {
                     .diagnostic(
                         Code::InvalidValue,
                         number.span,
-                        format!("`{keyword}` must be a whole number of at least {least}, but it is {}", ctx.text(number.span)),
+                        format!(
+                            "`{keyword}` must be a whole number of at least {least}, but it is {}",
+                            ctx.text(number.span)
+                        ),
                     )
-                    .with_help(format!("write a whole number such as `{keyword} {}`", least.max(1) * 10));
+                    .with_help(format!(
+                        "write a whole number such as `{keyword} {}`",
+                        least.max(1) * 10
+                    ));
                 ctx.report(diagnostic);
                 None
             }
@@ -830,19 +1117,42 @@ impl Lowerer<'_, '_> {
     }
 
     /// `min` and `max` of a number question.
-    fn number_limit(&self, ctx: &mut Ctx<'_>, attributes: &Attributes<'_>, keyword: &str, integer: bool) -> Option<Limit<f64>> {
+    fn number_limit(
+        &self,
+        ctx: &mut Ctx<'_>,
+        attributes: &Attributes<'_>,
+        keyword: &str,
+        integer: bool,
+    ) -> Option<Limit<f64>> {
         let (number, message) = attributes.number(ctx, keyword)?;
         if integer && number.as_integer().is_none() {
             let diagnostic = ctx
-                .diagnostic(Code::InvalidValue, number.span, format!("an `integer` question's `{keyword}` must be a whole number, but it is {}", ctx.text(number.span)))
+                .diagnostic(
+                    Code::InvalidValue,
+                    number.span,
+                    format!(
+                        "an `integer` question's `{keyword}` must be a whole number, but it is {}",
+                        ctx.text(number.span)
+                    ),
+                )
                 .with_help("use a `decimal` question for numbers with a fractional part");
             ctx.report(diagnostic);
             return None;
         }
-        Some(Limit { value: number.value, message })
+        Some(Limit {
+            value: number.value,
+            message,
+        })
     }
 
-    fn min_not_above_max(&self, ctx: &mut Ctx<'_>, attributes: &Attributes<'_>, min: (&str, Option<u32>), max: (&str, Option<u32>), unit: &str) {
+    fn min_not_above_max(
+        &self,
+        ctx: &mut Ctx<'_>,
+        attributes: &Attributes<'_>,
+        min: (&str, Option<u32>),
+        max: (&str, Option<u32>),
+        unit: &str,
+    ) {
         if let ((min_keyword, Some(min)), (max_keyword, Some(max))) = (min, max)
             && min > max
         {
@@ -850,8 +1160,19 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    fn impossible(&self, ctx: &mut Ctx<'_>, attributes: &Attributes<'_>, first: &str, second: &str, message: String) {
-        let (Some(first_span), Some(second_span)) = (attributes.span(first), attributes.span(second)) else { return };
+    fn impossible(
+        &self,
+        ctx: &mut Ctx<'_>,
+        attributes: &Attributes<'_>,
+        first: &str,
+        second: &str,
+        message: String,
+    ) {
+        let (Some(first_span), Some(second_span)) =
+            (attributes.span(first), attributes.span(second))
+        else {
+            return;
+        };
         let diagnostic = ctx
             .diagnostic(Code::ImpossibleConstraint, first_span, message)
             .with_label(ctx.file, second_span, format!("`{second}` is given here"))
@@ -862,19 +1183,41 @@ impl Lowerer<'_, '_> {
     /// Reports a lower date bound that is not before an upper one, for bounds that do not
     /// depend on other answers. Bounds relative to today are compared on several sample days
     /// (a leap day among them): impossible means impossible on every day.
-    fn check_date_bounds(&self, ctx: &mut Ctx<'_>, attributes: &Attributes<'_>, bounds: &[DateBound]) {
-        const SAMPLE_DAYS: [(i16, i8, i8); 4] = [(2000, 2, 29), (2023, 1, 31), (2024, 7, 15), (2031, 12, 31)];
-        let lower = bounds.iter().filter(|b| matches!(b.kind, DateBoundKind::After | DateBoundKind::NotBefore));
+    fn check_date_bounds(
+        &self,
+        ctx: &mut Ctx<'_>,
+        attributes: &Attributes<'_>,
+        bounds: &[DateBound],
+    ) {
+        const SAMPLE_DAYS: [(i16, i8, i8); 4] =
+            [(2000, 2, 29), (2023, 1, 31), (2024, 7, 15), (2031, 12, 31)];
+        let lower = bounds
+            .iter()
+            .filter(|b| matches!(b.kind, DateBoundKind::After | DateBoundKind::NotBefore));
         for low in lower {
-            for high in bounds.iter().filter(|b| matches!(b.kind, DateBoundKind::Before | DateBoundKind::NotAfter)) {
+            for high in bounds
+                .iter()
+                .filter(|b| matches!(b.kind, DateBoundKind::Before | DateBoundKind::NotAfter))
+            {
                 let impossible_every_day = SAMPLE_DAYS.iter().all(|&(y, m, d)| {
                     let today = Date::new(y, m, d).ok();
-                    let (Some(a), Some(b)) = (today.and_then(|t| const_date(&low.date.expr, t)), today.and_then(|t| const_date(&high.date.expr, t))) else {
+                    let (Some(a), Some(b)) = (
+                        today.and_then(|t| const_date(&low.date.expr, t)),
+                        today.and_then(|t| const_date(&high.date.expr, t)),
+                    ) else {
                         return false;
                     };
                     // The first allowed day after `low` and the last allowed day before `high`.
-                    let first = if low.kind == DateBoundKind::After { a.tomorrow().ok() } else { Some(a) };
-                    let last = if high.kind == DateBoundKind::Before { b.yesterday().ok() } else { Some(b) };
+                    let first = if low.kind == DateBoundKind::After {
+                        a.tomorrow().ok()
+                    } else {
+                        Some(a)
+                    };
+                    let last = if high.kind == DateBoundKind::Before {
+                        b.yesterday().ok()
+                    } else {
+                        Some(b)
+                    };
                     matches!((first, last), (Some(first), Some(last)) if first > last)
                 });
                 if impossible_every_day {
@@ -903,10 +1246,18 @@ pub(super) fn const_date(expr: &form_runtime::Expr, today: Date) -> Option<Date>
     match &expr.kind {
         ExprKind::Today => Some(today),
         ExprKind::Date { value } => value.parse().ok(),
-        ExprKind::Arithmetic { operator, left, right } => {
+        ExprKind::Arithmetic {
+            operator,
+            left,
+            right,
+        } => {
             let (date, duration) = match (&left.kind, &right.kind) {
-                (_, ExprKind::Duration { amount, unit }) => (const_date(left, today)?, (*amount, *unit)),
-                (ExprKind::Duration { amount, unit }, _) => (const_date(right, today)?, (*amount, *unit)),
+                (_, ExprKind::Duration { amount, unit }) => {
+                    (const_date(left, today)?, (*amount, *unit))
+                }
+                (ExprKind::Duration { amount, unit }, _) => {
+                    (const_date(right, today)?, (*amount, *unit))
+                }
                 _ => return None,
             };
             let sign = if *operator == Arithmetic::Sub { -1 } else { 1 };
@@ -917,7 +1268,11 @@ pub(super) fn const_date(expr: &form_runtime::Expr, today: Date) -> Option<Date>
 }
 
 /// `date` plus `amount` units, with the calendar rules of the runtime.
-pub(super) fn add_duration(date: Date, amount: i64, unit: form_runtime::DurationUnit) -> Option<Date> {
+pub(super) fn add_duration(
+    date: Date,
+    amount: i64,
+    unit: form_runtime::DurationUnit,
+) -> Option<Date> {
     use form_runtime::DurationUnit;
     let span = match unit {
         DurationUnit::Days => jiff::Span::new().try_days(amount).ok()?,
@@ -936,19 +1291,30 @@ fn check_pattern(ctx: &mut Ctx<'_>, pattern: &Str) -> bool {
     let maps_onto_source = source.len() == pattern.value.len() + 2 && !source.starts_with("\"\"\"");
     let at = |offset: usize, end: usize| -> Span {
         if maps_onto_source {
-            Span::new(pattern.span.start + 1 + offset as u32, pattern.span.start + 1 + end.max(offset + 1) as u32)
+            Span::new(
+                pattern.span.start + 1 + offset as u32,
+                pattern.span.start + 1 + end.max(offset + 1) as u32,
+            )
         } else {
             pattern.span
         }
     };
     let problem = match regex_syntax::ast::parse::Parser::new().parse(&pattern.value) {
-        Err(error) => Some((error.kind().to_string(), at(error.span().start.offset, error.span().end.offset))),
-        Ok(ast) => match regex_syntax::hir::translate::Translator::new().translate(&pattern.value, &ast) {
-            Err(error) => Some((error.kind().to_string(), at(error.span().start.offset, error.span().end.offset))),
-            Ok(_) => regex::Regex::new(&format!("^(?:{})$", pattern.value))
-                .err()
-                .map(|error| (error.to_string(), pattern.span)),
-        },
+        Err(error) => Some((
+            error.kind().to_string(),
+            at(error.span().start.offset, error.span().end.offset),
+        )),
+        Ok(ast) => {
+            match regex_syntax::hir::translate::Translator::new().translate(&pattern.value, &ast) {
+                Err(error) => Some((
+                    error.kind().to_string(),
+                    at(error.span().start.offset, error.span().end.offset),
+                )),
+                Ok(_) => regex::Regex::new(&format!("^(?:{})$", pattern.value))
+                    .err()
+                    .map(|error| (error.to_string(), pattern.span)),
+            }
+        }
     };
     if pattern.value.is_empty() {
         let diagnostic = ctx
@@ -971,15 +1337,52 @@ fn check_pattern(ctx: &mut Ctx<'_>, pattern: &Str) -> bool {
 
 /// The HTML autofill field names (WCAG 1.3.5 "Identify Input Purpose").
 const AUTOFILL_FIELDS: &[&str] = &[
-    "name", "honorific-prefix", "given-name", "additional-name", "family-name", "honorific-suffix",
-    "nickname", "username", "new-password", "current-password", "one-time-code", "organization-title",
-    "organization", "street-address", "address-line1", "address-line2", "address-line3",
-    "address-level4", "address-level3", "address-level2", "address-level1", "country",
-    "country-name", "postal-code", "language", "bday", "bday-day", "bday-month", "bday-year", "sex",
-    "url", "photo", "tel", "tel-country-code", "tel-national", "tel-area-code", "tel-local",
-    "tel-extension", "email", "impp", "off", "on",
+    "name",
+    "honorific-prefix",
+    "given-name",
+    "additional-name",
+    "family-name",
+    "honorific-suffix",
+    "nickname",
+    "username",
+    "new-password",
+    "current-password",
+    "one-time-code",
+    "organization-title",
+    "organization",
+    "street-address",
+    "address-line1",
+    "address-line2",
+    "address-line3",
+    "address-level4",
+    "address-level3",
+    "address-level2",
+    "address-level1",
+    "country",
+    "country-name",
+    "postal-code",
+    "language",
+    "bday",
+    "bday-day",
+    "bday-month",
+    "bday-year",
+    "sex",
+    "url",
+    "photo",
+    "tel",
+    "tel-country-code",
+    "tel-national",
+    "tel-area-code",
+    "tel-local",
+    "tel-extension",
+    "email",
+    "impp",
+    "off",
+    "on",
 ];
-const AUTOFILL_PREFIXES: &[&str] = &["home", "work", "mobile", "fax", "pager", "shipping", "billing"];
+const AUTOFILL_PREFIXES: &[&str] = &[
+    "home", "work", "mobile", "fax", "pager", "shipping", "billing",
+];
 
 fn check_autocomplete(ctx: &mut Ctx<'_>, value: &Str) -> Option<String> {
     let tokens: Vec<&str> = value.value.split_whitespace().collect();
@@ -987,7 +1390,9 @@ fn check_autocomplete(ctx: &mut Ctx<'_>, value: &Str) -> Option<String> {
         [field] => AUTOFILL_FIELDS.contains(field),
         [prefixes @ .., field] => {
             AUTOFILL_FIELDS.contains(field)
-                && prefixes.iter().all(|p| AUTOFILL_PREFIXES.contains(p) || p.starts_with("section-"))
+                && prefixes
+                    .iter()
+                    .all(|p| AUTOFILL_PREFIXES.contains(p) || p.starts_with("section-"))
         }
         [] => false,
     };
@@ -1013,7 +1418,11 @@ fn check_file_type(ctx: &mut Ctx<'_>, value: &Str) -> bool {
         && text.starts_with('.')
         && text[1..].chars().all(|c| c.is_ascii_alphanumeric());
     let is_media_type = text.split_once('/').is_some_and(|(kind, sub)| {
-        let token = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c));
+        let token = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+        };
         token(kind) && (sub == "*" || token(sub))
     });
     if is_extension || is_media_type {

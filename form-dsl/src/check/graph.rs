@@ -32,7 +32,11 @@ struct Graph<'f> {
 
 impl<'f> Graph<'f> {
     fn new() -> Graph<'f> {
-        Graph { nodes: Vec::new(), index: HashMap::new(), edges: Vec::new() }
+        Graph {
+            nodes: Vec::new(),
+            index: HashMap::new(),
+            edges: Vec::new(),
+        }
     }
 
     fn node(&mut self, node: Node<'f>) -> usize {
@@ -105,7 +109,9 @@ impl<'f> Graph<'f> {
                             cycle.push((node, edge));
                             let mut set: Vec<usize> = cycle.iter().map(|(n, _)| *n).collect();
                             set.sort_unstable();
-                            if cycle.iter().any(|(_, e)| matches!(e, Edge::Rule(_))) && seen_sets.insert(set) {
+                            if cycle.iter().any(|(_, e)| matches!(e, Edge::Rule(_)))
+                                && seen_sets.insert(set)
+                            {
                                 found.push(cycle);
                             }
                         }
@@ -172,8 +178,12 @@ fn report(ctx: &mut Ctx<'_>, graph: &Graph<'_>, cycle: &[(usize, Edge)], code: C
     let (message, help) = if code == Code::VisibilityCycle {
         if names.len() == 1 {
             (
-                format!("{} is shown only depending on its own answer, so it can never be shown", names[0]),
-                "a part can only be shown depending on questions that are shown without it".to_owned(),
+                format!(
+                    "{} is shown only depending on its own answer, so it can never be shown",
+                    names[0]
+                ),
+                "a part can only be shown depending on questions that are shown without it"
+                    .to_owned(),
             )
         } else {
             (
@@ -198,10 +208,15 @@ fn report(ctx: &mut Ctx<'_>, graph: &Graph<'_>, cycle: &[(usize, Edge)], code: C
         let here = graph.name(*node);
         match edge {
             Edge::Rule(span) if *span != primary => {
-                diagnostic = diagnostic.with_label(ctx.file, *span, format!("{here} depends on {next} here"));
+                diagnostic = diagnostic.with_label(
+                    ctx.file,
+                    *span,
+                    format!("{here} depends on {next} here"),
+                );
             }
             Edge::Rule(_) => {
-                diagnostic = diagnostic.with_primary_message(format!("{here} depends on {next} here"));
+                diagnostic =
+                    diagnostic.with_primary_message(format!("{here} depends on {next} here"));
             }
             Edge::Inside => {}
         }
@@ -211,7 +226,11 @@ fn report(ctx: &mut Ctx<'_>, graph: &Graph<'_>, cycle: &[(usize, Edge)], code: C
         .enumerate()
         .filter(|(_, (_, edge))| *edge == Edge::Inside)
         .map(|(index, (node, _))| {
-            format!("{} is inside {}", graph.name(*node), graph.name(cycle[(index + 1) % cycle.len()].0))
+            format!(
+                "{} is inside {}",
+                graph.name(*node),
+                graph.name(cycle[(index + 1) % cycle.len()].0)
+            )
         })
         .collect();
     if !insides.is_empty() {

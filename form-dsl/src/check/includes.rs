@@ -17,7 +17,16 @@ pub(super) fn load(
 ) -> Vec<(FileId, File)> {
     let mut loaded = Vec::new();
     let mut chain = vec![sources.file(main).name().to_owned()];
-    visit(main, tree, sources, loader, limits, diagnostics, &mut chain, &mut loaded);
+    visit(
+        main,
+        tree,
+        sources,
+        loader,
+        limits,
+        diagnostics,
+        &mut chain,
+        &mut loaded,
+    );
     loaded
 }
 
@@ -61,7 +70,10 @@ fn visit(
                     Code::IncludeCycle,
                     file,
                     include.span,
-                    format!("files include each other in a loop: {}", loop_names.join(" → ")),
+                    format!(
+                        "files include each other in a loop: {}",
+                        loop_names.join(" → ")
+                    ),
                 )
                 .with_help("move the shared taxonomies into one file that includes nothing"),
             );
@@ -77,7 +89,10 @@ fn visit(
                     Code::NestingTooDeep,
                     file,
                     include.span,
-                    format!("includes are nested more than {} deep here", limits.max_include_depth),
+                    format!(
+                        "includes are nested more than {} deep here",
+                        limits.max_include_depth
+                    ),
                 )
                 .with_help("include the shared files directly from the form"),
             );
@@ -104,7 +119,16 @@ fn visit(
             }
         }
         chain.push(found.name);
-        visit(id, &included, sources, loader, limits, diagnostics, chain, loaded);
+        visit(
+            id,
+            &included,
+            sources,
+            loader,
+            limits,
+            diagnostics,
+            chain,
+            loaded,
+        );
         chain.pop();
         loaded.push((id, included));
     }

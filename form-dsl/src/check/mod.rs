@@ -44,7 +44,12 @@ impl Ctx<'_> {
     }
 
     /// A diagnostic pointing at `span` of the main file.
-    pub(crate) fn diagnostic(&self, code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diagnostic(
+        &self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(code, self.file, span, message)
     }
 
@@ -56,12 +61,24 @@ impl Ctx<'_> {
 
 /// Checks a parsed file: loads its includes, resolves names and taxonomies, checks every
 /// attribute and rule, and lowers the form to the compiled model.
-pub fn check(parse: &Parse, sources: &mut SourceMap, loader: &dyn Loader, options: &Options) -> Checked {
+pub fn check(
+    parse: &Parse,
+    sources: &mut SourceMap,
+    loader: &dyn Loader,
+    options: &Options,
+) -> Checked {
     let mut diagnostics = parse.diagnostics.clone();
     let Some(tree) = &parse.tree else {
         return finish(diagnostics, None, options);
     };
-    let included = includes::load(parse.file, tree, sources, loader, &options.limits, &mut diagnostics);
+    let included = includes::load(
+        parse.file,
+        tree,
+        sources,
+        loader,
+        &options.limits,
+        &mut diagnostics,
+    );
     let mut ctx = Ctx {
         sources,
         file: parse.file,
@@ -150,9 +167,7 @@ fn finish(mut diagnostics: Vec<Diagnostic>, form: Option<Form>, options: &Option
                 Code::TooManyDiagnostics,
                 last.file,
                 last.span,
-                format!(
-                    "{hidden} more diagnostics ({errors_hidden} of them errors) are not shown"
-                ),
+                format!("{hidden} more diagnostics ({errors_hidden} of them errors) are not shown"),
             )
             .with_help("fix the problems above and check the file again"),
         );

@@ -62,7 +62,11 @@ impl Symbols {
         let id = normalize(&ident.name);
         if let Some(first) = self.sections.get(&id) {
             let diagnostic = ctx
-                .diagnostic(Code::DuplicateId, ident.span, format!("the section id `{id}` is already used"))
+                .diagnostic(
+                    Code::DuplicateId,
+                    ident.span,
+                    format!("the section id `{id}` is already used"),
+                )
                 .with_label(ctx.file, *first, "first used here")
                 .with_help("give each section its own id");
             ctx.report(diagnostic);

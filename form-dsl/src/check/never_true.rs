@@ -33,7 +33,14 @@ pub(super) fn check(ctx: &mut Ctx<'_>, form: &Form, symbols: &Symbols, domains: 
         }
         Element::Content(_) => {}
     });
-    let analysis = Analysis { form, symbols, domains, source, questions, block_max };
+    let analysis = Analysis {
+        form,
+        symbols,
+        domains,
+        source,
+        questions,
+        block_max,
+    };
     for section in &form.sections {
         if let Some(rule) = &section.visible_when {
             analysis.visibility(ctx, &section.id, "the section", rule, &[]);
@@ -94,7 +101,13 @@ impl<'f> Analysis<'f> {
     fn visibility(&self, ctx: &mut Ctx<'_>, id: &str, what: &str, rule: &Rule, context: &[&Rule]) {
         if let Some(reason) = self.never_true(rule, &[]) {
             let diagnostic = ctx
-                .diagnostic(Code::NeverTrue, rule.expr.span, format!("this rule can never be true, so {what} `{id}` is never shown: {reason}"))
+                .diagnostic(
+                    Code::NeverTrue,
+                    rule.expr.span,
+                    format!(
+                        "this rule can never be true, so {what} `{id}` is never shown: {reason}"
+                    ),
+                )
                 .with_help("fix the rule, or remove the part if it is not needed");
             ctx.report(diagnostic);
         } else if !context.is_empty()
@@ -116,7 +129,11 @@ impl<'f> Analysis<'f> {
         if let Some(when) = &check.when {
             if let Some(reason) = self.never_true(when, context) {
                 let diagnostic = ctx
-                    .diagnostic(Code::NeverTrue, when.expr.span, format!("this check never applies: {reason}"))
+                    .diagnostic(
+                        Code::NeverTrue,
+                        when.expr.span,
+                        format!("this check never applies: {reason}"),
+                    )
                     .with_help("fix the `when` rule, or remove the check");
                 ctx.report(diagnostic);
                 return;
@@ -128,7 +145,9 @@ impl<'f> Analysis<'f> {
                 .diagnostic(
                     Code::NeverTrue,
                     check.require.expr.span,
-                    format!("this check can never pass, so the form could never be submitted: {reason}"),
+                    format!(
+                        "this check can never pass, so the form could never be submitted: {reason}"
+                    ),
                 )
                 .with_help("fix the `require` rule so that correct answers meet it");
             ctx.report(diagnostic);
@@ -137,35 +156,69 @@ impl<'f> Analysis<'f> {
 
     /// Why `rule` can never hold where `context` holds, if it can't.
     fn never_true(&self, rule: &Rule, context: &[&Rule]) -> Option<String> {
-        let mut conjuncts: Vec<Formula> = context.iter().map(|rule| self.formula(&rule.expr, false)).collect();
+        let mut conjuncts: Vec<Formula> = context
+            .iter()
+            .map(|rule| self.formula(&rule.expr, false))
+            .collect();
         conjuncts.push(self.formula(&rule.expr, false));
-        let mut search = Search { analysis: self, budget: 2_000 };
+        let mut search = Search {
+            analysis: self,
+            budget: 2_000,
+        };
         search.satisfy(&conjuncts, State::default()).err()
     }
 
     fn formula(&self, expr: &Expr, negated: bool) -> Formula {
         match &expr.kind {
             ExprKind::Bool { value } => {
-                if *value != negated { Formula::True } else { Formula::False("it is always false".into()) }
+                if *value != negated {
+                    Formula::True
+                } else {
+                    Formula::False("it is always false".into())
+                }
             }
             ExprKind::Not { operand } => self.formula(operand, !negated),
             ExprKind::And { operands } | ExprKind::Or { operands } => {
-                let parts = operands.iter().map(|operand| self.formula(operand, negated)).collect();
-                if matches!(expr.kind, ExprKind::And { .. }) != negated { Formula::And(parts) } else { Formula::Or(parts) }
+                let parts = operands
+                    .iter()
+                    .map(|operand| self.formula(operand, negated))
+                    .collect();
+                if matches!(expr.kind, ExprKind::And { .. }) != negated {
+                    Formula::And(parts)
+                } else {
+                    Formula::Or(parts)
+                }
             }
             ExprKind::Answered { question } => Formula::Atom(Atom {
                 var: Var::Answer(question.clone()),
                 fact: Fact::Answered(!negated),
-                why: Why::Rule { span: expr.span, negated },
+                why: Why::Rule {
+                    span: expr.span,
+                    negated,
+                },
             }),
             ExprKind::Answer { question } => Formula::Atom(Atom {
                 var: Var::Answer(question.clone()),
                 fact: Fact::Bool(!negated),
-                why: Why::Rule { span: expr.span, negated },
+                why: Why::Rule {
+                    span: expr.span,
+                    negated,
+                },
             }),
-            ExprKind::Compare { cmp, left, right, order } => self.compare(expr, *cmp, left, right, order.as_deref(), negated),
-            ExprKind::In { value, list, negated: not_in } => {
-                let ExprKind::Answer { question } = &value.kind else { return Formula::Unknown };
+            ExprKind::Compare {
+                cmp,
+                left,
+                right,
+                order,
+            } => self.compare(expr, *cmp, left, right, order.as_deref(), negated),
+            ExprKind::In {
+                value,
+                list,
+                negated: not_in,
+            } => {
+                let ExprKind::Answer { question } = &value.kind else {
+                    return Formula::Unknown;
+                };
                 let positive = *not_in == negated;
                 let codes: Option<BTreeSet<String>> = list
                     .iter()
@@ -175,33 +228,67 @@ impl<'f> Analysis<'f> {
                     })
                     .collect();
                 if let Some(codes) = codes {
-                    return Formula::Atom(Atom { var: Var::Answer(question.clone()), fact: Fact::Codes { codes, positive }, why: Why::Rule { span: expr.span, negated } });
+                    return Formula::Atom(Atom {
+                        var: Var::Answer(question.clone()),
+                        fact: Fact::Codes { codes, positive },
+                        why: Why::Rule {
+                            span: expr.span,
+                            negated,
+                        },
+                    });
                 }
-                let numbers: Option<Vec<f64>> = list.iter().map(|item| literal_number(item)).collect();
+                let numbers: Option<Vec<f64>> = list.iter().map(literal_number).collect();
                 match numbers {
                     Some(numbers) if positive => Formula::Or(
                         numbers
                             .into_iter()
-                            .map(|n| Formula::Atom(Atom { var: Var::Answer(question.clone()), fact: Fact::Number(Comparison::Eq, n), why: Why::Rule { span: expr.span, negated } }))
+                            .map(|n| {
+                                Formula::Atom(Atom {
+                                    var: Var::Answer(question.clone()),
+                                    fact: Fact::Number(Comparison::Eq, n),
+                                    why: Why::Rule {
+                                        span: expr.span,
+                                        negated,
+                                    },
+                                })
+                            })
                             .collect(),
                     ),
                     Some(numbers) => Formula::And(
                         numbers
                             .into_iter()
-                            .map(|n| Formula::Atom(Atom { var: Var::Answer(question.clone()), fact: Fact::Number(Comparison::Ne, n), why: Why::Rule { span: expr.span, negated } }))
+                            .map(|n| {
+                                Formula::Atom(Atom {
+                                    var: Var::Answer(question.clone()),
+                                    fact: Fact::Number(Comparison::Ne, n),
+                                    why: Why::Rule {
+                                        span: expr.span,
+                                        negated,
+                                    },
+                                })
+                            })
                             .collect(),
                     ),
                     None => Formula::Unknown,
                 }
             }
-            ExprKind::Includes { choices, code, negated: not_in } => {
-                let (ExprKind::Answer { question }, ExprKind::Code { value }) = (&choices.kind, &code.kind) else {
+            ExprKind::Includes {
+                choices,
+                code,
+                negated: not_in,
+            } => {
+                let (ExprKind::Answer { question }, ExprKind::Code { value }) =
+                    (&choices.kind, &code.kind)
+                else {
                     return Formula::Unknown;
                 };
                 Formula::Atom(Atom {
                     var: Var::Answer(question.clone()),
                     fact: Fact::Includes(value.clone(), *not_in == negated),
-                    why: Why::Rule { span: expr.span, negated },
+                    why: Why::Rule {
+                        span: expr.span,
+                        negated,
+                    },
                 })
             }
             _ => Formula::Unknown,
@@ -213,7 +300,11 @@ impl<'f> Analysis<'f> {
         match why {
             Why::Rule { span, negated } => {
                 let text = self.source.get(span.range()).unwrap_or("");
-                if *negated { format!("`not ({text})`") } else { format!("`{text}`") }
+                if *negated {
+                    format!("`not ({text})`")
+                } else {
+                    format!("`{text}`")
+                }
             }
             Why::Min(id, min) => format!("`{id}` is at least {min} (its `min`)"),
             Why::Max(id, max) => format!("`{id}` is at most {max} (its `max`)"),
@@ -222,18 +313,36 @@ impl<'f> Analysis<'f> {
         }
     }
 
-    fn compare(&self, expr: &Expr, cmp: Comparison, left: &Expr, right: &Expr, order: Option<&str>, negated: bool) -> Formula {
+    fn compare(
+        &self,
+        expr: &Expr,
+        cmp: Comparison,
+        left: &Expr,
+        right: &Expr,
+        order: Option<&str>,
+        negated: bool,
+    ) -> Formula {
         let cmp = if negated { cmp.negated() } else { cmp };
-        let why = Why::Rule { span: expr.span, negated };
+        let why = Why::Rule {
+            span: expr.span,
+            negated,
+        };
         // Two literals: fold.
         if let (Some(a), Some(b)) = (literal(left), literal(right)) {
             return match a.partial_cmp(&b) {
                 Some(ordering) if cmp.holds(ordering) => Formula::True,
-                Some(_) => Formula::False("it compares two fixed values and is always false".into()),
+                Some(_) => {
+                    Formula::False("it compares two fixed values and is always false".into())
+                }
                 None => Formula::Unknown,
             };
         }
-        let (var, value, cmp) = match (variable(left), literal(right), variable(right), literal(left)) {
+        let (var, value, cmp) = match (
+            variable(left),
+            literal(right),
+            variable(right),
+            literal(left),
+        ) {
             (Some(var), Some(value), _, _) => (var, value, cmp),
             (_, _, Some(var), Some(value)) => (var, value, cmp.flipped()),
             _ => return Formula::Unknown,
@@ -247,19 +356,32 @@ impl<'f> Analysis<'f> {
                 _ => return Formula::Unknown,
             },
             Literal::Code(code) => match (cmp, order) {
-                (Comparison::Eq, _) => Fact::Codes { codes: BTreeSet::from([code]), positive: true },
-                (Comparison::Ne, _) => Fact::Codes { codes: BTreeSet::from([code]), positive: false },
+                (Comparison::Eq, _) => Fact::Codes {
+                    codes: BTreeSet::from([code]),
+                    positive: true,
+                },
+                (Comparison::Ne, _) => Fact::Codes {
+                    codes: BTreeSet::from([code]),
+                    positive: false,
+                },
                 (_, Some(order)) => {
-                    let Some(taxonomy) = self.form.taxonomies.get(order) else { return Formula::Unknown };
+                    let Some(taxonomy) = self.form.taxonomies.get(order) else {
+                        return Formula::Unknown;
+                    };
                     let codes: Vec<&str> = taxonomy.selectable().map(|c| c.code.as_str()).collect();
-                    let Some(at) = codes.iter().position(|c| *c == code) else { return Formula::Unknown };
+                    let Some(at) = codes.iter().position(|c| *c == code) else {
+                        return Formula::Unknown;
+                    };
                     let allowed = codes
                         .iter()
                         .enumerate()
                         .filter(|(index, _)| cmp.holds(index.cmp(&at)))
                         .map(|(_, c)| (*c).to_owned())
                         .collect();
-                    Fact::Codes { codes: allowed, positive: true }
+                    Fact::Codes {
+                        codes: allowed,
+                        positive: true,
+                    }
                 }
                 _ => return Formula::Unknown,
             },
@@ -273,32 +395,48 @@ impl<'f> Analysis<'f> {
         match var {
             Var::Count(block) => {
                 let max = self.block_max.get(block.as_str()).copied().flatten();
-                let mut facts = vec![(Fact::Number(Comparison::Ge, 0.0), Why::Count(block.clone()))];
+                let mut facts =
+                    vec![(Fact::Number(Comparison::Ge, 0.0), Why::Count(block.clone()))];
                 if let Some(max) = max {
-                    facts.push((Fact::Number(Comparison::Le, f64::from(max)), Why::BlockMax(block.clone(), max)));
+                    facts.push((
+                        Fact::Number(Comparison::Le, f64::from(max)),
+                        Why::BlockMax(block.clone(), max),
+                    ));
                 }
                 (Kind::Integer, facts)
             }
             Var::Answer(id) => {
-                let Some(symbol) = self.symbols.get(id) else { return (Kind::Other, Vec::new()) };
+                let Some(symbol) = self.symbols.get(id) else {
+                    return (Kind::Other, Vec::new());
+                };
                 let question = self.questions.get(id.as_str()).copied();
                 match (&symbol.ty, question.map(|q| &q.input)) {
                     (Ty::Number, Some(Input::Integer(number) | Input::Decimal(number))) => {
                         let mut facts = Vec::new();
                         if let Some(min) = &number.min {
-                            facts.push((Fact::Number(Comparison::Ge, min.value), Why::Min(id.clone(), min.value)));
+                            facts.push((
+                                Fact::Number(Comparison::Ge, min.value),
+                                Why::Min(id.clone(), min.value),
+                            ));
                         }
                         if let Some(max) = &number.max {
-                            facts.push((Fact::Number(Comparison::Le, max.value), Why::Max(id.clone(), max.value)));
+                            facts.push((
+                                Fact::Number(Comparison::Le, max.value),
+                                Why::Max(id.clone(), max.value),
+                            ));
                         }
                         let integer = matches!(question.map(|q| &q.input), Some(Input::Integer(_)));
                         (if integer { Kind::Integer } else { Kind::Number }, facts)
                     }
                     (Ty::Date, _) => (Kind::Integer, Vec::new()),
-                    (Ty::Code(domain), _) => (Kind::Code(&self.domains[domain.0].codes), Vec::new()),
+                    (Ty::Code(domain), _) => {
+                        (Kind::Code(&self.domains[domain.0].codes), Vec::new())
+                    }
                     (Ty::Codes(_), _) => {
                         let max = match question.map(|q| &q.input) {
-                            Some(Input::MultiChoice(multi)) => multi.max_selected.as_ref().map(|m| m.value as usize),
+                            Some(Input::MultiChoice(multi)) => {
+                                multi.max_selected.as_ref().map(|m| m.value as usize)
+                            }
                             _ => None,
                         };
                         (Kind::Multi(max), Vec::new())
@@ -332,7 +470,10 @@ struct Atom {
 #[derive(Debug, Clone)]
 enum Why {
     /// Part of a rule, perhaps negated.
-    Rule { span: form_runtime::Span, negated: bool },
+    Rule {
+        span: form_runtime::Span,
+        negated: bool,
+    },
     /// A question's `min`.
     Min(String, f64),
     /// A question's `max`.
@@ -363,7 +504,10 @@ enum Fact {
     Answered(bool),
     Bool(bool),
     Number(Comparison, f64),
-    Codes { codes: BTreeSet<String>, positive: bool },
+    Codes {
+        codes: BTreeSet<String>,
+        positive: bool,
+    },
     Includes(String, bool),
 }
 
@@ -458,7 +602,10 @@ impl<'f> Search<'_, 'f> {
         let Some((first, rest)) = ors.split_first() else {
             return Ok(());
         };
-        let rest: Vec<Formula> = rest.iter().map(|branches| Formula::Or((*branches).clone())).collect();
+        let rest: Vec<Formula> = rest
+            .iter()
+            .map(|branches| Formula::Or((*branches).clone()))
+            .collect();
         let mut reasons: Vec<String> = Vec::new();
         for branch in first.iter() {
             let mut formulas = rest.clone();
@@ -475,7 +622,10 @@ impl<'f> Search<'_, 'f> {
         Err(if reasons.len() == 1 {
             reasons.remove(0)
         } else {
-            format!("none of its alternatives can be true ({})", reasons.join("; "))
+            format!(
+                "none of its alternatives can be true ({})",
+                reasons.join("; ")
+            )
         })
     }
 
@@ -549,22 +699,37 @@ fn apply(state: &mut VarState<'_>, fact: &Fact, why: &Why) -> Result<(), Vec<Why
             numbers_possible(state)
         }
         Fact::Codes { codes, positive } => {
-            let Kind::Code(all) = state.kind else { return Ok(()) };
+            let Kind::Code(all) = state.kind else {
+                return Ok(());
+            };
             state.code_facts.push(why.clone());
-            state.codes = match (std::mem::replace(&mut state.codes, CodeSet::Only(BTreeSet::new())), positive) {
-                (CodeSet::AllBut(excluded), true) => CodeSet::Only(codes.difference(&excluded).cloned().collect()),
-                (CodeSet::Only(only), true) => CodeSet::Only(only.intersection(codes).cloned().collect()),
+            state.codes = match (
+                std::mem::replace(&mut state.codes, CodeSet::Only(BTreeSet::new())),
+                positive,
+            ) {
+                (CodeSet::AllBut(excluded), true) => {
+                    CodeSet::Only(codes.difference(&excluded).cloned().collect())
+                }
+                (CodeSet::Only(only), true) => {
+                    CodeSet::Only(only.intersection(codes).cloned().collect())
+                }
                 (CodeSet::AllBut(mut excluded), false) => {
                     excluded.extend(codes.iter().cloned());
                     CodeSet::AllBut(excluded)
                 }
-                (CodeSet::Only(only), false) => CodeSet::Only(only.difference(codes).cloned().collect()),
+                (CodeSet::Only(only), false) => {
+                    CodeSet::Only(only.difference(codes).cloned().collect())
+                }
             };
             let possible = match &state.codes {
                 CodeSet::Only(only) => !only.is_empty(),
                 CodeSet::AllBut(excluded) => all.iter().any(|code| !excluded.contains(code)),
             };
-            if possible { Ok(()) } else { Err(state.code_facts.clone()) }
+            if possible {
+                Ok(())
+            } else {
+                Err(state.code_facts.clone())
+            }
         }
         Fact::Includes(code, positive) => {
             let (this, other) = if *positive {
@@ -577,7 +742,9 @@ fn apply(state: &mut VarState<'_>, fact: &Fact, why: &Why) -> Result<(), Vec<Why
             }
             this.insert(code.clone(), why.clone());
             match state.kind {
-                Kind::Multi(Some(max)) if state.includes.len() > max => Err(state.includes.values().cloned().collect()),
+                Kind::Multi(Some(max)) if state.includes.len() > max => {
+                    Err(state.includes.values().cloned().collect())
+                }
                 _ => Ok(()),
             }
         }
@@ -605,13 +772,24 @@ fn tighten_high(state: &mut VarState<'_>, value: f64, strict: bool, why: &Why) {
 }
 
 fn numbers_possible(state: &VarState<'_>) -> Result<(), Vec<Why>> {
-    let (Some((low, low_strict, low_why)), Some((high, high_strict, high_why))) = (&state.low, &state.high) else {
+    let (Some((low, low_strict, low_why)), Some((high, high_strict, high_why))) =
+        (&state.low, &state.high)
+    else {
         return Ok(());
     };
-    let (mut low, mut low_strict, mut high, mut high_strict) = (*low, *low_strict, *high, *high_strict);
+    let (mut low, mut low_strict, mut high, mut high_strict) =
+        (*low, *low_strict, *high, *high_strict);
     if matches!(state.kind, Kind::Integer) {
-        low = if low_strict { low.floor() + 1.0 } else { low.ceil() };
-        high = if high_strict { high.ceil() - 1.0 } else { high.floor() };
+        low = if low_strict {
+            low.floor() + 1.0
+        } else {
+            low.ceil()
+        };
+        high = if high_strict {
+            high.ceil() - 1.0
+        } else {
+            high.floor()
+        };
         low_strict = false;
         high_strict = false;
     }
@@ -621,7 +799,11 @@ fn numbers_possible(state: &VarState<'_>) -> Result<(), Vec<Why>> {
     if low == high
         && let Some((_, excluded_why)) = state.excluded.iter().find(|(value, _)| *value == low)
     {
-        return Err(vec![low_why.clone(), high_why.clone(), excluded_why.clone()]);
+        return Err(vec![
+            low_why.clone(),
+            high_why.clone(),
+            excluded_why.clone(),
+        ]);
     }
     Ok(())
 }
@@ -661,7 +843,10 @@ fn literal_number(expr: &Expr) -> Option<f64> {
 fn variable(expr: &Expr) -> Option<Var> {
     match &expr.kind {
         ExprKind::Answer { question } => Some(Var::Answer(question.clone())),
-        ExprKind::Count { block, filter: None } => Some(Var::Count(block.clone())),
+        ExprKind::Count {
+            block,
+            filter: None,
+        } => Some(Var::Count(block.clone())),
         _ => None,
     }
 }
@@ -669,5 +854,6 @@ fn variable(expr: &Expr) -> Option<Var> {
 /// A date as a day number, so that date bounds are number bounds on whole days.
 fn days(date: Date) -> f64 {
     let epoch = Date::constant(1970, 1, 1);
-    date.since((jiff::Unit::Day, epoch)).map_or(0.0, |span| f64::from(span.get_days()))
+    date.since((jiff::Unit::Day, epoch))
+        .map_or(0.0, |span| f64::from(span.get_days()))
 }

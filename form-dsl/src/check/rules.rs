@@ -100,7 +100,9 @@ pub(crate) fn check_rule(
         let diagnostic = typer.not_a(&typed, &wanted, purpose);
         typer.ctx.report(diagnostic);
     }
-    let has_errors = typer.ctx.diagnostics[before..].iter().any(Diagnostic::is_error);
+    let has_errors = typer.ctx.diagnostics[before..]
+        .iter()
+        .any(Diagnostic::is_error);
     (!has_errors).then(|| Rule {
         text: typer.ctx.text(expr.span).to_owned(),
         expr: typed.expr,
@@ -121,7 +123,9 @@ impl Typer<'_, '_, '_> {
             Ty::Date => "a date".into(),
             Ty::Duration => "a length of time".into(),
             Ty::Code(domain) => format!("a choice from {}", self.env.domains[domain.0].name),
-            Ty::Codes(domain) => format!("a list of choices from {}", self.env.domains[domain.0].name),
+            Ty::Codes(domain) => {
+                format!("a list of choices from {}", self.env.domains[domain.0].name)
+            }
             Ty::File => "uploaded files".into(),
             Ty::Person => "a person from the local authority's records".into(),
             Ty::Block => "a repeating block".into(),
@@ -182,23 +186,39 @@ impl Typer<'_, '_, '_> {
     fn infer(&mut self, expr: &ast::Expr, scope: &[String]) -> Typed {
         let span = expr.span;
         match &expr.kind {
-            ast::ExprKind::Bool(value) => Typed::new(Ty::Bool, ExprKind::Bool { value: *value }, span),
+            ast::ExprKind::Bool(value) => {
+                Typed::new(Ty::Bool, ExprKind::Bool { value: *value }, span)
+            }
             ast::ExprKind::Number(value) => {
                 Typed::new(Ty::Number, ExprKind::Number { value: *value }, span)
             }
-            ast::ExprKind::Str(value) => {
-                Typed::new(Ty::Str, ExprKind::Text { value: value.clone() }, span)
-            }
+            ast::ExprKind::Str(value) => Typed::new(
+                Ty::Str,
+                ExprKind::Text {
+                    value: value.clone(),
+                },
+                span,
+            ),
             ast::ExprKind::Date(value) => {
                 if value.parse::<jiff::civil::Date>().is_err() {
                     let diagnostic = self
                         .ctx
-                        .diagnostic(Code::InvalidValue, span, format!("`{value}` is not a real date"))
+                        .diagnostic(
+                            Code::InvalidValue,
+                            span,
+                            format!("`{value}` is not a real date"),
+                        )
                         .with_help("write dates as year-month-day, such as 2024-09-01");
                     self.ctx.report(diagnostic);
                     return Typed::new(Ty::Error, ExprKind::Bool { value: false }, span);
                 }
-                Typed::new(Ty::Date, ExprKind::Date { value: value.clone() }, span)
+                Typed::new(
+                    Ty::Date,
+                    ExprKind::Date {
+                        value: value.clone(),
+                    },
+                    span,
+                )
             }
             ast::ExprKind::Today => Typed::new(Ty::Date, ExprKind::Today, span),
             ast::ExprKind::Duration(amount, unit) => {
@@ -208,7 +228,10 @@ impl Typer<'_, '_, '_> {
                         .diagnostic(
                             Code::InvalidValue,
                             amount.span,
-                            format!("a length of time must be a whole number of {}", unit.as_str()),
+                            format!(
+                                "a length of time must be a whole number of {}",
+                                unit.as_str()
+                            ),
                         )
                         .with_help(match unit {
                             DurationUnit::Years => "write months instead, such as `18 months`",
@@ -218,7 +241,14 @@ impl Typer<'_, '_, '_> {
                     self.ctx.report(diagnostic);
                     return Typed::new(Ty::Error, ExprKind::Bool { value: false }, span);
                 };
-                Typed::new(Ty::Duration, ExprKind::Duration { amount: whole, unit: *unit }, span)
+                Typed::new(
+                    Ty::Duration,
+                    ExprKind::Duration {
+                        amount: whole,
+                        unit: *unit,
+                    },
+                    span,
+                )
             }
             ast::ExprKind::Reference(name) => self.reference(name, span, scope, false),
             ast::ExprKind::Paren(inner) => self.infer(inner, scope),
@@ -250,7 +280,11 @@ impl Typer<'_, '_, '_> {
         {
             let diagnostic = self
                 .ctx
-                .diagnostic(Code::TypeMismatch, span, format!("`{id}` is a section, which has no answer"))
+                .diagnostic(
+                    Code::TypeMismatch,
+                    span,
+                    format!("`{id}` is a section, which has no answer"),
+                )
                 .with_label(self.ctx.file, section, "defined here")
                 .with_help("rules read the answers to questions; name a question of the section");
             self.ctx.report(diagnostic);
@@ -265,12 +299,22 @@ impl Typer<'_, '_, '_> {
                     format!("there is no question `{name}` in this form"),
                 )
                 .with_primary_message("not found");
-            let is_code = self.env.domains.iter().any(|domain| domain.codes.iter().any(|code| *code == id));
-            let candidates = self.env.symbols.list.iter().map(|symbol| symbol.id.as_str());
+            let is_code = self
+                .env
+                .domains
+                .iter()
+                .any(|domain| domain.codes.contains(&id));
+            let candidates = self
+                .env
+                .symbols
+                .list
+                .iter()
+                .map(|symbol| symbol.id.as_str());
             if let Some(suggestion) = did_you_mean(&id, candidates) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
             } else if is_code {
-                diagnostic = diagnostic.with_help(format!("codes are written in quotes: `\"{name}\"`"));
+                diagnostic =
+                    diagnostic.with_help(format!("codes are written in quotes: `\"{name}\"`"));
             }
             self.ctx.report(diagnostic);
             return error;
@@ -311,7 +355,12 @@ impl Typer<'_, '_, '_> {
         };
         Typed {
             ty,
-            expr: Expr::new(ExprKind::Answer { question: id.clone() }, span),
+            expr: Expr::new(
+                ExprKind::Answer {
+                    question: id.clone(),
+                },
+                span,
+            ),
             name: Some(id),
         }
     }
@@ -346,11 +395,23 @@ impl Typer<'_, '_, '_> {
         match op {
             UnaryOp::Not => {
                 if !matches!(typed.ty, Ty::Bool | Ty::Error) {
-                    let message = format!("`not` applies to a condition, but {}", self.is_a(&typed));
-                    self.mismatch(span, message, &[], Some("write `not answered(x)` or `not (x = \"CODE\")`".into()));
+                    let message =
+                        format!("`not` applies to a condition, but {}", self.is_a(&typed));
+                    self.mismatch(
+                        span,
+                        message,
+                        &[],
+                        Some("write `not answered(x)` or `not (x = \"CODE\")`".into()),
+                    );
                     return Typed::new(Ty::Error, ExprKind::Bool { value: false }, span);
                 }
-                Typed::new(Ty::Bool, ExprKind::Not { operand: Box::new(typed.expr) }, span)
+                Typed::new(
+                    Ty::Bool,
+                    ExprKind::Not {
+                        operand: Box::new(typed.expr),
+                    },
+                    span,
+                )
             }
             UnaryOp::Neg => {
                 if !matches!(typed.ty, Ty::Number | Ty::Error) {
@@ -358,7 +419,13 @@ impl Typer<'_, '_, '_> {
                     self.mismatch(span, message, &[], None);
                     return Typed::new(Ty::Error, ExprKind::Bool { value: false }, span);
                 }
-                Typed::new(Ty::Number, ExprKind::Negate { operand: Box::new(typed.expr) }, span)
+                Typed::new(
+                    Ty::Number,
+                    ExprKind::Negate {
+                        operand: Box::new(typed.expr),
+                    },
+                    span,
+                )
             }
         }
     }
@@ -388,12 +455,21 @@ impl Typer<'_, '_, '_> {
         let word = op.symbol();
         for side in [&left, &right] {
             if !matches!(side.ty, Ty::Bool | Ty::Error) {
-                let message = format!("`{word}` joins conditions that are true or false, but {}", self.is_a(side));
-                let help = side.name.as_ref().map(|name| format!("write `answered({name})`, or compare it, such as `{name} = \"CODE\"`"));
+                let message = format!(
+                    "`{word}` joins conditions that are true or false, but {}",
+                    self.is_a(side)
+                );
+                let help = side.name.as_ref().map(|name| {
+                    format!("write `answered({name})`, or compare it, such as `{name} = \"CODE\"`")
+                });
                 self.mismatch(side.expr.span, message, &[], help);
             }
         }
-        if left.ty == Ty::Error || right.ty == Ty::Error || left.ty != Ty::Bool || right.ty != Ty::Bool {
+        if left.ty == Ty::Error
+            || right.ty == Ty::Error
+            || left.ty != Ty::Bool
+            || right.ty != Ty::Bool
+        {
             return Typed::new(Ty::Error, ExprKind::Bool { value: false }, span);
         }
         let is_and = op == BinaryOp::And;
@@ -405,12 +481,16 @@ impl Typer<'_, '_, '_> {
                 kind => operands.push(Expr::new(kind, side.span)),
             }
         }
-        let kind = if is_and { ExprKind::And { operands } } else { ExprKind::Or { operands } };
+        let kind = if is_and {
+            ExprKind::And { operands }
+        } else {
+            ExprKind::Or { operands }
+        };
         Typed::new(Ty::Bool, kind, span)
     }
 
     /// Turns quoted text into a code of `domain`, reporting codes that are not in it.
-    fn to_code(&mut self, typed: Typed, domain: DomainId) -> Option<Expr> {
+    fn coerce_to_code(&mut self, typed: Typed, domain: DomainId) -> Option<Expr> {
         let ExprKind::Text { value } = typed.expr.kind else {
             return Some(typed.expr);
         };
@@ -424,12 +504,26 @@ impl Typer<'_, '_, '_> {
                     format!("\"{value}\" is not a code of {}", domain.name),
                 )
                 .with_primary_message("unknown code");
-            let exact_but_case = domain.codes.iter().find(|code| code.eq_ignore_ascii_case(&value));
-            diagnostic = match exact_but_case.map(String::as_str).or_else(|| did_you_mean(&value, domain.codes.iter().map(String::as_str))) {
-                Some(suggestion) => diagnostic.with_help(format!("did you mean \"{suggestion}\"? Codes are matched exactly, capitals included")),
+            let exact_but_case = domain
+                .codes
+                .iter()
+                .find(|code| code.eq_ignore_ascii_case(&value));
+            diagnostic = match exact_but_case
+                .map(String::as_str)
+                .or_else(|| did_you_mean(&value, domain.codes.iter().map(String::as_str)))
+            {
+                Some(suggestion) => diagnostic.with_help(format!(
+                    "did you mean \"{suggestion}\"? Codes are matched exactly, capitals included"
+                )),
                 None => diagnostic.with_help(format!(
                     "the codes are {}",
-                    domain.codes.iter().take(12).map(|code| format!("\"{code}\"")).collect::<Vec<_>>().join(", ")
+                    domain
+                        .codes
+                        .iter()
+                        .take(12)
+                        .map(|code| format!("\"{code}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                         + if domain.codes.len() > 12 { ", ..." } else { "" }
                 )),
             };
@@ -455,7 +549,10 @@ impl Typer<'_, '_, '_> {
                 if ordering {
                     order = Some(self.env.domains[domain.0].key.clone());
                 }
-                let (Some(l), Some(r)) = (self.to_code(left, domain), self.to_code(right, domain)) else {
+                let (Some(l), Some(r)) = (
+                    self.coerce_to_code(left, domain),
+                    self.coerce_to_code(right, domain),
+                ) else {
                     return error;
                 };
                 (l, r)
@@ -479,36 +576,65 @@ impl Typer<'_, '_, '_> {
                 (left.expr, right.expr)
             }
             (Ty::Number, Ty::Number) | (Ty::Date, Ty::Date) => (left.expr, right.expr),
-            (Ty::Text | Ty::Str, Ty::Text | Ty::Str) | (Ty::Bool, Ty::Bool) if !ordering => (left.expr, right.expr),
+            (Ty::Text | Ty::Str, Ty::Text | Ty::Str) | (Ty::Bool, Ty::Bool) if !ordering => {
+                (left.expr, right.expr)
+            }
             (Ty::Text | Ty::Str, Ty::Text | Ty::Str) | (Ty::Bool, Ty::Bool) => {
-                let message = format!("`{}` cannot compare {}", cmp.symbol(), self.describe(&left.ty));
+                let message = format!(
+                    "`{}` cannot compare {}",
+                    cmp.symbol(),
+                    self.describe(&left.ty)
+                );
                 self.mismatch(span, message, &[], Some("use `=` or `!=`".into()));
                 return error;
             }
             (a, b) => {
                 let help = self.compare_help(&left, &right);
-                let message = format!("cannot compare {} with {}", self.describe(a), self.describe(b));
+                let message = format!(
+                    "cannot compare {} with {}",
+                    self.describe(a),
+                    self.describe(b)
+                );
                 self.mismatch(span, message, &[&left, &right], help);
                 return error;
             }
         };
         Typed::new(
             Ty::Bool,
-            ExprKind::Compare { cmp, left: Box::new(left_expr), right: Box::new(right_expr), order },
+            ExprKind::Compare {
+                cmp,
+                left: Box::new(left_expr),
+                right: Box::new(right_expr),
+                order,
+            },
             span,
         )
     }
 
-    fn ordered(&mut self, domain: DomainId, cmp: Comparison, left: &Typed, right: &Typed, span: Span) -> bool {
+    fn ordered(
+        &mut self,
+        domain: DomainId,
+        cmp: Comparison,
+        left: &Typed,
+        right: &Typed,
+        span: Span,
+    ) -> bool {
         let domain = &self.env.domains[domain.0];
         if domain.ordered {
             return true;
         }
-        let message = format!("`{}` cannot compare choices from {}: its codes have no order", cmp.symbol(), domain.name);
+        let message = format!(
+            "`{}` cannot compare choices from {}: its codes have no order",
+            cmp.symbol(),
+            domain.name
+        );
         let help = if domain.name.starts_with("the options") {
             "use `in [...]` to test for several codes".to_owned()
         } else {
-            format!("write `taxonomy ... ordered` if the codes of {} are in order, or use `in [...]`", domain.name)
+            format!(
+                "write `taxonomy ... ordered` if the codes of {} are in order, or use `in [...]`",
+                domain.name
+            )
         };
         self.mismatch(span, message, &[left, right], Some(help));
         false
@@ -524,13 +650,22 @@ impl Typer<'_, '_, '_> {
                     Ty::Number if value.parse::<f64>().is_ok() => {
                         return Some(format!("write numbers without quotes: {value}"));
                     }
-                    Ty::Bool if value == "yes" || value == "no" || value == "true" || value == "false" => {
+                    Ty::Bool
+                        if value == "yes"
+                            || value == "no"
+                            || value == "true"
+                            || value == "false" =>
+                    {
                         let name = this.name.clone().unwrap_or_else(|| "x".into());
-                        return Some(format!("a yes/no answer is true or false: write `{name}` or `not {name}`"));
+                        return Some(format!(
+                            "a yes/no answer is true or false: write `{name}` or `not {name}`"
+                        ));
                     }
                     Ty::Codes(_) => {
                         let name = this.name.clone().unwrap_or_else(|| "x".into());
-                        return Some(format!("a multiple-choice answer is a list: write `\"{value}\" in {name}`"));
+                        return Some(format!(
+                            "a multiple-choice answer is a list: write `\"{value}\" in {name}`"
+                        ));
                     }
                     _ => {}
                 }
@@ -554,23 +689,41 @@ impl Typer<'_, '_, '_> {
                 let help = if *a == Ty::Date && *b == Ty::Date {
                     Some("to work out an age in years, write `age(date_of_birth)`; to compare dates, use `<` or `>`".to_owned())
                 } else if *a == Ty::Date && *b == Ty::Number {
-                    Some("add a length of time with its unit, such as `today - 18 years`".to_owned())
+                    Some(
+                        "add a length of time with its unit, such as `today - 18 years`".to_owned(),
+                    )
                 } else {
                     None
                 };
-                let message = format!("`{}` cannot combine {} with {}", op.symbol(), self.describe(a), self.describe(b));
+                let message = format!(
+                    "`{}` cannot combine {} with {}",
+                    op.symbol(),
+                    self.describe(a),
+                    self.describe(b)
+                );
                 self.mismatch(span, message, &[&left, &right], help);
                 return Typed::new(Ty::Error, ExprKind::Bool { value: false }, span);
             }
         };
         Typed::new(
             ty,
-            ExprKind::Arithmetic { operator: op, left: Box::new(left.expr), right: Box::new(right.expr) },
+            ExprKind::Arithmetic {
+                operator: op,
+                left: Box::new(left.expr),
+                right: Box::new(right.expr),
+            },
             span,
         )
     }
 
-    fn membership(&mut self, negated: bool, left: &ast::Expr, right: &ast::Expr, span: Span, scope: &[String]) -> Typed {
+    fn membership(
+        &mut self,
+        negated: bool,
+        left: &ast::Expr,
+        right: &ast::Expr,
+        span: Span,
+        scope: &[String],
+    ) -> Typed {
         let error = Typed::new(Ty::Error, ExprKind::Bool { value: false }, span);
         let value = self.infer(left, scope);
         if let ast::ExprKind::List(items) = &right.kind {
@@ -581,31 +734,50 @@ impl Typer<'_, '_, '_> {
             if let Ty::Codes(_) = value.ty {
                 let name = value.name.clone().unwrap_or_else(|| "x".into());
                 let message = format!("`{name}` is a list of choices, so it cannot be `in` a list");
-                self.mismatch(span, message, &[&value], Some(format!("test for one code with `\"CODE\" in {name}`")));
+                self.mismatch(
+                    span,
+                    message,
+                    &[&value],
+                    Some(format!("test for one code with `\"CODE\" in {name}`")),
+                );
                 return error;
             }
             let mut list = Vec::new();
             for item in items {
                 let fits = match (&value.ty, &item.ty) {
                     (Ty::Code(domain), Ty::Str) => {
-                        match self.to_code(item, *domain) {
+                        match self.coerce_to_code(item, *domain) {
                             Some(code) => list.push(code),
                             None => return error,
                         }
                         continue;
                     }
-                    (Ty::Code(a), Ty::Code(b)) => self.env.domains[a.0].key == self.env.domains[b.0].key,
+                    (Ty::Code(a), Ty::Code(b)) => {
+                        self.env.domains[a.0].key == self.env.domains[b.0].key
+                    }
                     (Ty::Text | Ty::Str, Ty::Text | Ty::Str) => true,
                     (a, b) => a == b && matches!(a, Ty::Number | Ty::Date | Ty::Bool),
                 };
                 if !fits {
-                    let message = format!("cannot look for {} in a list of {}", self.describe(&value.ty), self.describe(&item.ty));
+                    let message = format!(
+                        "cannot look for {} in a list of {}",
+                        self.describe(&value.ty),
+                        self.describe(&item.ty)
+                    );
                     self.mismatch(item.expr.span, message, &[&value, &item], None);
                     return error;
                 }
                 list.push(item.expr);
             }
-            return Typed::new(Ty::Bool, ExprKind::In { value: Box::new(value.expr), list, negated }, span);
+            return Typed::new(
+                Ty::Bool,
+                ExprKind::In {
+                    value: Box::new(value.expr),
+                    list,
+                    negated,
+                },
+                span,
+            );
         }
         let container = self.infer(right, scope);
         if value.ty == Ty::Error || container.ty == Ty::Error {
@@ -614,28 +786,53 @@ impl Typer<'_, '_, '_> {
         match container.ty {
             Ty::Codes(domain) => {
                 let code = match value.ty {
-                    Ty::Str => match self.to_code(value, domain) {
+                    Ty::Str => match self.coerce_to_code(value, domain) {
                         Some(code) => code,
                         None => return error,
                     },
-                    Ty::Code(other) if self.env.domains[other.0].key == self.env.domains[domain.0].key => value.expr,
+                    Ty::Code(other)
+                        if self.env.domains[other.0].key == self.env.domains[domain.0].key =>
+                    {
+                        value.expr
+                    }
                     _ => {
-                        let message = format!("cannot look for {} in {}", self.describe(&value.ty), self.describe(&container.ty));
+                        let message = format!(
+                            "cannot look for {} in {}",
+                            self.describe(&value.ty),
+                            self.describe(&container.ty)
+                        );
                         self.mismatch(span, message, &[&value, &container], None);
                         return error;
                     }
                 };
-                Typed::new(Ty::Bool, ExprKind::Includes { choices: Box::new(container.expr), code: Box::new(code), negated }, span)
+                Typed::new(
+                    Ty::Bool,
+                    ExprKind::Includes {
+                        choices: Box::new(container.expr),
+                        code: Box::new(code),
+                        negated,
+                    },
+                    span,
+                )
             }
             _ => {
-                let message = format!("`in` needs a list such as `[\"A\", \"B\"]` or a multiple-choice answer, but {}", self.is_a(&container));
+                let message = format!(
+                    "`in` needs a list such as `[\"A\", \"B\"]` or a multiple-choice answer, but {}",
+                    self.is_a(&container)
+                );
                 self.mismatch(right.span, message, &[], None);
                 error
             }
         }
     }
 
-    fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span, scope: &[String]) -> Typed {
+    fn call(
+        &mut self,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+        scope: &[String],
+    ) -> Typed {
         let error = Typed::new(Ty::Error, ExprKind::Bool { value: false }, span);
         match name.name.as_str() {
             "answered" => {
@@ -644,20 +841,34 @@ impl Typer<'_, '_, '_> {
                     return error;
                 };
                 let ast::ExprKind::Reference(id) = &arg.kind else {
-                    self.wrong_arguments(name, arg.span, "takes the id of a question or block, such as `answered(phone)`");
+                    self.wrong_arguments(
+                        name,
+                        arg.span,
+                        "takes the id of a question or block, such as `answered(phone)`",
+                    );
                     return error;
                 };
                 let typed = self.reference(id, arg.span, scope, true);
                 if typed.ty == Ty::Error {
                     return error;
                 }
-                Typed::new(Ty::Bool, ExprKind::Answered { question: normalize(id) }, span)
+                Typed::new(
+                    Ty::Bool,
+                    ExprKind::Answered {
+                        question: normalize(id),
+                    },
+                    span,
+                )
             }
             "count" | "any" | "all" => {
                 let function = name.name.as_str();
                 let usage = match function {
-                    "count" => "takes a repeating block and, optionally, a condition: `count(outcomes)` or `count(outcomes, team = \"SLT\")`",
-                    "any" => "takes a repeating block and a condition: `any(outcomes, team = \"SCHOOLS\")`",
+                    "count" => {
+                        "takes a repeating block and, optionally, a condition: `count(outcomes)` or `count(outcomes, team = \"SLT\")`"
+                    }
+                    "any" => {
+                        "takes a repeating block and a condition: `any(outcomes, team = \"SCHOOLS\")`"
+                    }
                     _ => "takes a repeating block and a condition: `all(outcomes, answered(team))`",
                 };
                 let (block_arg, condition) = match (function, args) {
@@ -693,7 +904,11 @@ impl Typer<'_, '_, '_> {
                     (_, Some(condition)) => ExprKind::All { block, condition },
                     (_, None) => return error,
                 };
-                let ty = if function == "count" { Ty::Number } else { Ty::Bool };
+                let ty = if function == "count" {
+                    Ty::Number
+                } else {
+                    Ty::Bool
+                };
                 Typed::new(ty, kind, span)
             }
             "age" => {
@@ -719,17 +934,24 @@ impl Typer<'_, '_, '_> {
                     parts.push(typed.expr);
                 }
                 let mut parts = parts.into_iter();
-                let Some(birth) = parts.next() else { return error };
+                let Some(birth) = parts.next() else {
+                    return error;
+                };
                 Typed::new(
                     Ty::Number,
-                    ExprKind::Age { birth: Box::new(birth), on: parts.next().map(Box::new) },
+                    ExprKind::Age {
+                        birth: Box::new(birth),
+                        on: parts.next().map(Box::new),
+                    },
                     span,
                 )
             }
             other => {
-                let mut diagnostic = self
-                    .ctx
-                    .diagnostic(Code::UnknownFunction, name.span, format!("there is no function `{other}`"));
+                let mut diagnostic = self.ctx.diagnostic(
+                    Code::UnknownFunction,
+                    name.span,
+                    format!("there is no function `{other}`"),
+                );
                 let help = match other {
                     "contains" | "includes" | "selected" | "has" => {
                         "to test whether a multiple-choice answer includes a code, write `\"CODE\" in question`".to_owned()
@@ -757,13 +979,23 @@ impl Typer<'_, '_, '_> {
     fn wrong_arguments(&mut self, name: &ast::Ident, span: Span, usage: &str) {
         let diagnostic = self
             .ctx
-            .diagnostic(Code::WrongArguments, span, format!("`{}` {usage}", name.name))
+            .diagnostic(
+                Code::WrongArguments,
+                span,
+                format!("`{}` {usage}", name.name),
+            )
             .with_label(self.ctx.file, name.span, "this function");
         self.ctx.report(diagnostic);
     }
 
     /// The block named as the first argument of `count`, `any` or `all`.
-    fn block_argument(&mut self, name: &ast::Ident, arg: &ast::Expr, scope: &[String], usage: &str) -> Option<String> {
+    fn block_argument(
+        &mut self,
+        name: &ast::Ident,
+        arg: &ast::Expr,
+        scope: &[String],
+        usage: &str,
+    ) -> Option<String> {
         let ast::ExprKind::Reference(id) = &arg.kind else {
             self.wrong_arguments(name, arg.span, usage);
             return None;
@@ -773,7 +1005,11 @@ impl Typer<'_, '_, '_> {
             return None;
         }
         if typed.ty != Ty::Block {
-            let message = format!("`{}` needs a repeating block, but {}", name.name, self.is_a(&typed));
+            let message = format!(
+                "`{}` needs a repeating block, but {}",
+                name.name,
+                self.is_a(&typed)
+            );
             self.mismatch(arg.span, message, &[], Some(usage.to_owned()));
             return None;
         }
@@ -782,7 +1018,12 @@ impl Typer<'_, '_, '_> {
 
     /// Inside `any(block, ...)`: the block's own questions and those around it.
     fn inner_scope(&self, block: &str) -> Vec<String> {
-        let mut scope = self.env.symbols.get(block).map(|symbol| symbol.blocks.clone()).unwrap_or_default();
+        let mut scope = self
+            .env
+            .symbols
+            .get(block)
+            .map(|symbol| symbol.blocks.clone())
+            .unwrap_or_default();
         scope.push(block.to_owned());
         scope
     }

@@ -193,7 +193,8 @@ impl<'a> Taxonomies<'a> {
         let definition = *self.definitions.get(name)?;
         let (file, definition) = match definition {
             Definition::Standard(taxonomy) => {
-                self.resolved.insert(name.to_owned(), Some(taxonomy.clone()));
+                self.resolved
+                    .insert(name.to_owned(), Some(taxonomy.clone()));
                 return Some(taxonomy.clone());
             }
             Definition::File(file, definition) => (file, definition),
@@ -204,13 +205,19 @@ impl<'a> Taxonomies<'a> {
                 .map(|name| format!("`{name}`"))
                 .collect();
             names.push(format!("`{name}`"));
-            let span = definition.base.as_ref().map_or(definition.name.span, |base| base.span);
+            let span = definition
+                .base
+                .as_ref()
+                .map_or(definition.name.span, |base| base.span);
             ctx.report(
                 Diagnostic::new(
                     Code::TaxonomyCycle,
                     file,
                     span,
-                    format!("taxonomies are built from each other in a loop: {}", names.join(" → ")),
+                    format!(
+                        "taxonomies are built from each other in a loop: {}",
+                        names.join(" → ")
+                    ),
                 )
                 .with_help("build each taxonomy from a list that does not depend on it"),
             );
@@ -245,7 +252,10 @@ impl<'a> Taxonomies<'a> {
         }
 
         let base_name = definition.base.as_ref().map(|base| base.value.clone());
-        let mut choices = base.as_ref().map(|base| base.choices.clone()).unwrap_or_default();
+        let mut choices = base
+            .as_ref()
+            .map(|base| base.choices.clone())
+            .unwrap_or_default();
         let mut local_codes: BTreeMap<String, Span> = BTreeMap::new();
         for entry in &definition.entries {
             match entry {
@@ -278,12 +288,14 @@ impl<'a> Taxonomies<'a> {
                             if let Some(suggestion) =
                                 did_you_mean(&code.value, present.iter().map(String::as_str))
                             {
-                                diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+                                diagnostic =
+                                    diagnostic.with_help(format!("did you mean `{suggestion}`?"));
                             }
                             ctx.report(diagnostic);
                         }
                     }
-                    let listed: BTreeSet<&str> = codes.iter().map(|code| code.value.as_str()).collect();
+                    let listed: BTreeSet<&str> =
+                        codes.iter().map(|code| code.value.as_str()).collect();
                     choices = if keep {
                         keep_only(choices, &listed)
                     } else {
@@ -328,7 +340,8 @@ impl<'a> Taxonomies<'a> {
             ordered: definition.ordered || base.as_ref().is_some_and(|base| base.ordered),
             choices,
         };
-        self.resolved.insert(name.to_owned(), Some(taxonomy.clone()));
+        self.resolved
+            .insert(name.to_owned(), Some(taxonomy.clone()));
         Some(taxonomy)
     }
 
@@ -497,8 +510,15 @@ pub(crate) fn lower_choice(
     };
     if label.value.trim().is_empty() {
         ctx.report(
-            Diagnostic::new(Code::InvalidValue, file, label.span, "a choice needs a label")
-                .with_help("write the words people will see, such as `SLT \"Speech and Language Therapy\"`"),
+            Diagnostic::new(
+                Code::InvalidValue,
+                file,
+                label.span,
+                "a choice needs a label",
+            )
+            .with_help(
+                "write the words people will see, such as `SLT \"Speech and Language Therapy\"`",
+            ),
         );
     }
     let children = item

@@ -15,7 +15,10 @@ impl Loader for DiskLoader {
         let resolved = Path::new(from).parent().unwrap_or(Path::new("")).join(path);
         let name = resolved.to_string_lossy().replace("/./", "/");
         std::fs::read(workspace().join(&name))
-            .map(|bytes| Loaded { name: name.clone(), bytes })
+            .map(|bytes| Loaded {
+                name: name.clone(),
+                bytes,
+            })
             .map_err(|_| IncludeError::NotFound { path: name })
     }
 }
@@ -24,7 +27,10 @@ impl Loader for DiskLoader {
 pub(crate) fn relative_name(path: &Path) -> String {
     let root = workspace().canonicalize().unwrap_or_else(|_| workspace());
     let full = path.canonicalize().unwrap_or_else(|_| path.to_owned());
-    full.strip_prefix(&root).unwrap_or(&full).to_string_lossy().into_owned()
+    full.strip_prefix(&root)
+        .unwrap_or(&full)
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Compiles `text` as a file named `name`, with no includes.
@@ -36,7 +42,12 @@ pub(crate) fn compile_text(name: &str, text: &str) -> (SourceMap, Compiled) {
 pub(crate) fn compile_bytes(name: &str, bytes: Vec<u8>) -> (SourceMap, Compiled) {
     let mut sources = SourceMap::new();
     let main = sources.add(name, bytes);
-    let compiled = compile(&mut sources, main, &form_dsl::NoIncludes, &Options::default());
+    let compiled = compile(
+        &mut sources,
+        main,
+        &form_dsl::NoIncludes,
+        &Options::default(),
+    );
     (sources, compiled)
 }
 

@@ -1,0 +1,281 @@
+//! The `sendform` command line, run as a user runs it: exit codes, output streams, rendered
+//! diagnostics (golden snapshots, without colour) and the files `build` writes.
+
+// Tests (and benchmarks) may panic on a broken invariant: that is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Runs `sendform` in the workspace root, so that paths in its output are the same everywhere.
+fn sendform(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sendform"))
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("sendform runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const EXAMPLES: &[&str] = &[
+    "examples/ersa.form",
+    "examples/senco-advice.form",
+    "examples/parent-request.form",
+    "examples/all-about-me.form",
+    "examples/ehc-plan.form",
+];
+
+#[test]
+fn check_passes_every_example_with_exit_code_0() {
+    let output = sendform(&[&["check"], EXAMPLES].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for example in EXAMPLES {
+        assert!(
+            stderr(&output).contains(&format!("{example}: no problems")),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn check_reports_errors_with_exit_code_1_and_rendered_diagnostics() {
+    for fixture in [
+        "syntax-misspelt-attribute",
+        "names",
+        "unclosed-brace",
+        "includes",
+        "cycles",
+        "never-true",
+    ] {
+        let path = format!("form-dsl/tests/data/err/{fixture}.form");
+        let output = sendform(&["check", &path]);
+        let expected_code = if fixture == "never-true" { 0 } else { 1 };
+        assert_eq!(
+            output.status.code(),
+            Some(expected_code),
+            "{fixture}: {}",
+            stderr(&output)
+        );
+        // Expectation comments are part of the fixture, so the excerpts show them too.
+        insta::assert_snapshot!(format!("check-{fixture}"), stderr(&output));
+    }
+}
+
+#[test]
+fn check_json_prints_one_object_per_diagnostic_on_stdout() {
+    let output = sendform(&[
+        "check",
+        "--format",
+        "json",
+        "form-dsl/tests/data/err/names.form",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), "");
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 9);
+    let first = &lines[0];
+    assert_eq!(first["code"], "duplicate-id");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["file"], "form-dsl/tests/data/err/names.form");
+    assert_eq!(first["line"], 7);
+    assert_eq!(first["column"], 10);
+    assert_eq!(
+        first["message"],
+        "the id `name` is already used by a question"
+    );
+    assert_eq!(first["labels"][1]["message"], "first used here");
+    assert_eq!(first["labels"][1]["line"], 6);
+    assert!(
+        first["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("ids must be unique")
+    );
+}
+
+#[test]
+fn check_of_a_missing_file_exits_2_and_checks_the_others() {
+    let output = sendform(&["check", "no/such/file.form", "examples/ersa.form"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("error: cannot read `no/such/file.form`: No such file or directory"),
+        "{err}"
+    );
+    assert!(err.contains("examples/ersa.form: no problems"), "{err}");
+}
+
+#[test]
+fn check_of_a_binary_file_gives_a_diagnostic_not_a_crash() {
+    let dir = scratch("binary");
+    let path = dir.join("picture.form");
+    std::fs::write(
+        &path,
+        [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0xff],
+    )
+    .unwrap();
+    let output = sendform(&["check", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("error[invalid-utf8]"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn build_writes_form_json_that_loads_without_the_compiler() {
+    let dir = scratch("build");
+    let out = dir.join("ersa");
+    let output = sendform(&[
+        "build",
+        "examples/ersa.form",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).trim(),
+        out.join("form.json").to_str().unwrap()
+    );
+    let json = std::fs::read_to_string(out.join("form.json")).unwrap();
+    let form = form_runtime::Form::from_json(&json).expect("form.json loads");
+    assert_eq!(form.id, "ersa");
+    assert!(form.source_hash.starts_with("sha256:"));
+    // The schema of form.json accepts it.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace().join("docs/form.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(jsonschema::is_valid(
+        &schema,
+        &serde_json::from_str(&json).unwrap()
+    ));
+}
+
+#[test]
+fn build_of_several_forms_writes_a_folder_for_each() {
+    let dir = scratch("build-all");
+    let output = sendform(&[&["build"], EXAMPLES, &["--out", dir.to_str().unwrap()]].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for name in [
+        "ersa",
+        "senco-advice",
+        "parent-request",
+        "all-about-me",
+        "ehc-plan",
+    ] {
+        let json = std::fs::read_to_string(dir.join(name).join("form.json")).unwrap();
+        assert!(form_runtime::Form::from_json(&json).is_ok(), "{name}");
+    }
+}
+
+#[test]
+fn build_of_a_form_with_errors_writes_nothing_and_exits_1() {
+    let dir = scratch("build-errors");
+    let out = dir.join("out");
+    let output = sendform(&[
+        "build",
+        "form-dsl/tests/data/err/names.form",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output)
+            .ends_with("form-dsl/tests/data/err/names.form: 9 errors; nothing was written\n"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn build_of_a_file_of_lists_says_there_is_nothing_to_build() {
+    let dir = scratch("build-lists");
+    let output = sendform(&[
+        "build",
+        "examples/shared/lists.form",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: `examples/shared/lists.form` defines no form (only taxonomies), so there is nothing to build\n"
+    );
+}
+
+#[test]
+fn build_into_an_unwritable_place_exits_2() {
+    let dir = scratch("build-blocked");
+    let blocker = dir.join("file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let output = sendform(&[
+        "build",
+        "examples/ersa.form",
+        "--out",
+        blocker.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: cannot write"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn explain_prints_a_code_s_entry() {
+    let output = sendform(&["explain", "duplicate-id"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).starts_with("# duplicate-id\n"));
+    assert_eq!(stdout(&output), form_dsl::Code::DuplicateId.documentation());
+
+    let output = sendform(&["explain", "duplicate"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: there is no diagnostic code `duplicate`; did you mean `duplicate-id`?\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let output = sendform(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("Usage: sendform <COMMAND>"),
+        "{}",
+        stderr(&output)
+    );
+    let output = sendform(&["check"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = sendform(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("Exit status: 0 when all is well"));
+}

@@ -98,7 +98,14 @@ struct Analysis<'f> {
 }
 
 impl<'f> Analysis<'f> {
-    fn visibility(&self, ctx: &mut Ctx<'_>, id: &str, what: &str, rule: &Rule, context: &[&Rule]) {
+    fn visibility(
+        &self,
+        ctx: &mut Ctx<'_>,
+        id: &str,
+        what: &str,
+        rule: &'f Rule,
+        context: &[&'f Rule],
+    ) {
         if let Some(reason) = self.never_true(rule, &[]) {
             let diagnostic = ctx
                 .diagnostic(
@@ -124,7 +131,7 @@ impl<'f> Analysis<'f> {
         }
     }
 
-    fn check_rule(&self, ctx: &mut Ctx<'_>, check: &form_runtime::Check, context: &[&Rule]) {
+    fn check_rule(&self, ctx: &mut Ctx<'_>, check: &'f form_runtime::Check, context: &[&'f Rule]) {
         let mut applies: Vec<&Rule> = context.to_vec();
         if let Some(when) = &check.when {
             if let Some(reason) = self.never_true(when, context) {
@@ -155,8 +162,8 @@ impl<'f> Analysis<'f> {
     }
 
     /// Why `rule` can never hold where `context` holds, if it can't.
-    fn never_true(&self, rule: &Rule, context: &[&Rule]) -> Option<String> {
-        let mut conjuncts: Vec<Formula> = context
+    fn never_true(&self, rule: &'f Rule, context: &[&'f Rule]) -> Option<String> {
+        let mut conjuncts: Vec<Formula<'_>> = context
             .iter()
             .map(|rule| self.formula(&rule.expr, false))
             .collect();
@@ -168,7 +175,7 @@ impl<'f> Analysis<'f> {
         search.satisfy(&conjuncts, State::default()).err()
     }
 
-    fn formula(&self, expr: &Expr, negated: bool) -> Formula {
+    fn formula(&self, expr: &'f Expr, negated: bool) -> Formula<'f> {
         match &expr.kind {
             ExprKind::Bool { value } => {
                 if *value != negated {
@@ -190,7 +197,7 @@ impl<'f> Analysis<'f> {
                 }
             }
             ExprKind::Answered { question } => Formula::Atom(Atom {
-                var: Var::Answer(question.clone()),
+                var: Var::Answer(question.as_str()),
                 fact: Fact::Answered(!negated),
                 why: Why::Rule {
                     span: expr.span,
@@ -198,7 +205,7 @@ impl<'f> Analysis<'f> {
                 },
             }),
             ExprKind::Answer { question } => Formula::Atom(Atom {
-                var: Var::Answer(question.clone()),
+                var: Var::Answer(question.as_str()),
                 fact: Fact::Bool(!negated),
                 why: Why::Rule {
                     span: expr.span,
@@ -229,7 +236,7 @@ impl<'f> Analysis<'f> {
                     .collect();
                 if let Some(codes) = codes {
                     return Formula::Atom(Atom {
-                        var: Var::Answer(question.clone()),
+                        var: Var::Answer(question.as_str()),
                         fact: Fact::Codes { codes, positive },
                         why: Why::Rule {
                             span: expr.span,
@@ -244,7 +251,7 @@ impl<'f> Analysis<'f> {
                             .into_iter()
                             .map(|n| {
                                 Formula::Atom(Atom {
-                                    var: Var::Answer(question.clone()),
+                                    var: Var::Answer(question.as_str()),
                                     fact: Fact::Number(Comparison::Eq, n),
                                     why: Why::Rule {
                                         span: expr.span,
@@ -259,7 +266,7 @@ impl<'f> Analysis<'f> {
                             .into_iter()
                             .map(|n| {
                                 Formula::Atom(Atom {
-                                    var: Var::Answer(question.clone()),
+                                    var: Var::Answer(question.as_str()),
                                     fact: Fact::Number(Comparison::Ne, n),
                                     why: Why::Rule {
                                         span: expr.span,
@@ -283,7 +290,7 @@ impl<'f> Analysis<'f> {
                     return Formula::Unknown;
                 };
                 Formula::Atom(Atom {
-                    var: Var::Answer(question.clone()),
+                    var: Var::Answer(question.as_str()),
                     fact: Fact::Includes(value.clone(), *not_in == negated),
                     why: Why::Rule {
                         span: expr.span,
@@ -296,7 +303,7 @@ impl<'f> Analysis<'f> {
     }
 
     /// A fact's origin in words.
-    fn explain(&self, why: &Why) -> String {
+    fn explain(&self, why: &Why<'_>) -> String {
         match why {
             Why::Rule { span, negated } => {
                 let text = self.source.get(span.range()).unwrap_or("");
@@ -315,13 +322,13 @@ impl<'f> Analysis<'f> {
 
     fn compare(
         &self,
-        expr: &Expr,
+        expr: &'f Expr,
         cmp: Comparison,
-        left: &Expr,
-        right: &Expr,
+        left: &'f Expr,
+        right: &'f Expr,
         order: Option<&str>,
         negated: bool,
-    ) -> Formula {
+    ) -> Formula<'f> {
         let cmp = if negated { cmp.negated() } else { cmp };
         let why = Why::Rule {
             span: expr.span,
@@ -391,16 +398,15 @@ impl<'f> Analysis<'f> {
     }
 
     /// What the form says about a variable's values, as facts with reasons.
-    fn declared(&self, var: &Var) -> (Kind<'f>, Vec<(Fact, Why)>) {
+    fn declared(&self, var: &Var<'f>) -> (Kind<'f>, Vec<(Fact, Why<'f>)>) {
         match var {
             Var::Count(block) => {
-                let max = self.block_max.get(block.as_str()).copied().flatten();
-                let mut facts =
-                    vec![(Fact::Number(Comparison::Ge, 0.0), Why::Count(block.clone()))];
+                let max = self.block_max.get(block).copied().flatten();
+                let mut facts = vec![(Fact::Number(Comparison::Ge, 0.0), Why::Count(block))];
                 if let Some(max) = max {
                     facts.push((
                         Fact::Number(Comparison::Le, f64::from(max)),
-                        Why::BlockMax(block.clone(), max),
+                        Why::BlockMax(block, max),
                     ));
                 }
                 (Kind::Integer, facts)
@@ -409,20 +415,20 @@ impl<'f> Analysis<'f> {
                 let Some(symbol) = self.symbols.get(id) else {
                     return (Kind::Other, Vec::new());
                 };
-                let question = self.questions.get(id.as_str()).copied();
+                let question = self.questions.get(id).copied();
                 match (&symbol.ty, question.map(|q| &q.input)) {
                     (Ty::Number, Some(Input::Integer(number) | Input::Decimal(number))) => {
                         let mut facts = Vec::new();
                         if let Some(min) = &number.min {
                             facts.push((
                                 Fact::Number(Comparison::Ge, min.value),
-                                Why::Min(id.clone(), min.value),
+                                Why::Min(id, min.value),
                             ));
                         }
                         if let Some(max) = &number.max {
                             facts.push((
                                 Fact::Number(Comparison::Le, max.value),
-                                Why::Max(id.clone(), max.value),
+                                Why::Max(id, max.value),
                             ));
                         }
                         let integer = matches!(question.map(|q| &q.input), Some(Input::Integer(_)));
@@ -450,47 +456,47 @@ impl<'f> Analysis<'f> {
 }
 
 #[derive(Debug, Clone)]
-enum Formula {
+enum Formula<'f> {
     True,
     False(String),
     Unknown,
-    Atom(Atom),
-    And(Vec<Formula>),
-    Or(Vec<Formula>),
+    Atom(Atom<'f>),
+    And(Vec<Formula<'f>>),
+    Or(Vec<Formula<'f>>),
 }
 
 #[derive(Debug, Clone)]
-struct Atom {
-    var: Var,
+struct Atom<'f> {
+    var: Var<'f>,
     fact: Fact,
-    why: Why,
+    why: Why<'f>,
 }
 
 /// Where a fact comes from, turned into words only when a rule is found impossible.
 #[derive(Debug, Clone)]
-enum Why {
+enum Why<'f> {
     /// Part of a rule, perhaps negated.
     Rule {
         span: form_runtime::Span,
         negated: bool,
     },
     /// A question's `min`.
-    Min(String, f64),
+    Min(&'f str, f64),
     /// A question's `max`.
-    Max(String, f64),
+    Max(&'f str, f64),
     /// A block's `max`.
-    BlockMax(String, u32),
+    BlockMax(&'f str, u32),
     /// A count is never negative.
-    Count(String),
+    Count(&'f str),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Var {
-    Answer(String),
-    Count(String),
+enum Var<'f> {
+    Answer(&'f str),
+    Count(&'f str),
 }
 
-impl Var {
+impl Var<'_> {
     fn name(&self) -> String {
         match self {
             Var::Answer(id) => format!("`{id}`"),
@@ -536,19 +542,19 @@ enum CodeSet {
 #[derive(Debug, Clone)]
 struct VarState<'f> {
     kind: Kind<'f>,
-    answered: Option<(bool, Why)>,
-    low: Option<(f64, bool, Why)>,
-    high: Option<(f64, bool, Why)>,
-    excluded: Vec<(f64, Why)>,
+    answered: Option<(bool, Why<'f>)>,
+    low: Option<(f64, bool, Why<'f>)>,
+    high: Option<(f64, bool, Why<'f>)>,
+    excluded: Vec<(f64, Why<'f>)>,
     codes: CodeSet,
-    code_facts: Vec<Why>,
-    includes: BTreeMap<String, Why>,
-    excludes: BTreeMap<String, Why>,
-    boolean: Option<(bool, Why)>,
+    code_facts: Vec<Why<'f>>,
+    includes: BTreeMap<String, Why<'f>>,
+    excludes: BTreeMap<String, Why<'f>>,
+    boolean: Option<(bool, Why<'f>)>,
 }
 
-impl VarState<'_> {
-    fn new(kind: Kind<'_>) -> VarState<'_> {
+impl<'f> VarState<'f> {
+    fn new(kind: Kind<'f>) -> VarState<'f> {
         VarState {
             kind,
             answered: None,
@@ -566,7 +572,7 @@ impl VarState<'_> {
 
 #[derive(Debug, Clone, Default)]
 struct State<'f> {
-    vars: BTreeMap<Var, VarState<'f>>,
+    vars: BTreeMap<Var<'f>, VarState<'f>>,
 }
 
 struct Search<'a, 'f> {
@@ -577,20 +583,20 @@ struct Search<'a, 'f> {
 impl<'f> Search<'_, 'f> {
     /// Ok when some answers can make every formula true (or the search gave up); otherwise
     /// the reason none can.
-    fn satisfy(&mut self, formulas: &[Formula], mut state: State<'f>) -> Result<(), String> {
+    fn satisfy(&mut self, formulas: &[Formula<'f>], mut state: State<'f>) -> Result<(), String> {
         if self.budget == 0 {
             return Ok(());
         }
         self.budget -= 1;
-        let mut flat: Vec<&Formula> = Vec::new();
-        let mut pending: Vec<&Formula> = formulas.iter().collect();
+        let mut flat: Vec<&Formula<'_>> = Vec::new();
+        let mut pending: Vec<&Formula<'_>> = formulas.iter().collect();
         while let Some(formula) = pending.pop() {
             match formula {
                 Formula::And(parts) => pending.extend(parts.iter()),
                 other => flat.push(other),
             }
         }
-        let mut ors: Vec<&Vec<Formula>> = Vec::new();
+        let mut ors: Vec<&Vec<Formula<'_>>> = Vec::new();
         for formula in flat {
             match formula {
                 Formula::True | Formula::Unknown | Formula::And(_) => {}
@@ -602,7 +608,7 @@ impl<'f> Search<'_, 'f> {
         let Some((first, rest)) = ors.split_first() else {
             return Ok(());
         };
-        let rest: Vec<Formula> = rest
+        let rest: Vec<Formula<'_>> = rest
             .iter()
             .map(|branches| Formula::Or((*branches).clone()))
             .collect();
@@ -629,7 +635,7 @@ impl<'f> Search<'_, 'f> {
         })
     }
 
-    fn add(&mut self, state: &mut State<'f>, atom: &Atom) -> Result<(), String> {
+    fn add(&mut self, state: &mut State<'f>, atom: &Atom<'f>) -> Result<(), String> {
         let var_state = state.vars.entry(atom.var.clone()).or_insert_with(|| {
             let (kind, declared) = self.analysis.declared(&atom.var);
             let mut var_state = VarState::new(kind);
@@ -660,7 +666,7 @@ impl<'f> Search<'_, 'f> {
 }
 
 /// Adds a fact; on a contradiction, the facts that contradict.
-fn apply(state: &mut VarState<'_>, fact: &Fact, why: &Why) -> Result<(), Vec<Why>> {
+fn apply<'f>(state: &mut VarState<'f>, fact: &Fact, why: &Why<'f>) -> Result<(), Vec<Why<'f>>> {
     if !matches!(fact, Fact::Answered(_)) {
         match &state.answered {
             Some((false, unanswered)) => return Err(vec![unanswered.clone(), why.clone()]),
@@ -751,7 +757,7 @@ fn apply(state: &mut VarState<'_>, fact: &Fact, why: &Why) -> Result<(), Vec<Why
     }
 }
 
-fn tighten_low(state: &mut VarState<'_>, value: f64, strict: bool, why: &Why) {
+fn tighten_low<'f>(state: &mut VarState<'f>, value: f64, strict: bool, why: &Why<'f>) {
     let replace = match &state.low {
         None => true,
         Some((low, low_strict, _)) => value > *low || (value == *low && strict && !low_strict),
@@ -761,7 +767,7 @@ fn tighten_low(state: &mut VarState<'_>, value: f64, strict: bool, why: &Why) {
     }
 }
 
-fn tighten_high(state: &mut VarState<'_>, value: f64, strict: bool, why: &Why) {
+fn tighten_high<'f>(state: &mut VarState<'f>, value: f64, strict: bool, why: &Why<'f>) {
     let replace = match &state.high {
         None => true,
         Some((high, high_strict, _)) => value < *high || (value == *high && strict && !high_strict),
@@ -771,7 +777,7 @@ fn tighten_high(state: &mut VarState<'_>, value: f64, strict: bool, why: &Why) {
     }
 }
 
-fn numbers_possible(state: &VarState<'_>) -> Result<(), Vec<Why>> {
+fn numbers_possible<'f>(state: &VarState<'f>) -> Result<(), Vec<Why<'f>>> {
     let (Some((low, low_strict, low_why)), Some((high, high_strict, high_why))) =
         (&state.low, &state.high)
     else {
@@ -840,13 +846,13 @@ fn literal_number(expr: &Expr) -> Option<f64> {
     }
 }
 
-fn variable(expr: &Expr) -> Option<Var> {
+fn variable(expr: &Expr) -> Option<Var<'_>> {
     match &expr.kind {
-        ExprKind::Answer { question } => Some(Var::Answer(question.clone())),
+        ExprKind::Answer { question } => Some(Var::Answer(question.as_str())),
         ExprKind::Count {
             block,
             filter: None,
-        } => Some(Var::Count(block.clone())),
+        } => Some(Var::Count(block.as_str())),
         _ => None,
     }
 }

@@ -186,16 +186,16 @@ impl<'a> Taxonomies<'a> {
     }
 
     /// Resolves a definition (once), reporting problems with its base and entries.
-    fn resolve(&mut self, ctx: &mut Ctx<'_>, name: &str) -> Option<Taxonomy> {
-        if let Some(done) = self.resolved.get(name) {
-            return done.clone();
+    fn resolve(&mut self, ctx: &mut Ctx<'_>, name: &str) -> Option<&Taxonomy> {
+        if self.resolved.contains_key(name) {
+            return self.resolved.get(name).and_then(Option::as_ref);
         }
         let definition = *self.definitions.get(name)?;
         let (file, definition) = match definition {
             Definition::Standard(taxonomy) => {
                 self.resolved
                     .insert(name.to_owned(), Some(taxonomy.clone()));
-                return Some(taxonomy.clone());
+                return self.resolved.get(name).and_then(Option::as_ref);
             }
             Definition::File(file, definition) => (file, definition),
         };
@@ -228,7 +228,7 @@ impl<'a> Taxonomies<'a> {
         self.in_progress.push(name.to_owned());
         let base = definition.base.as_ref().and_then(|base| {
             if self.definitions.contains_key(&base.value) {
-                self.resolve(ctx, &base.value)
+                self.resolve(ctx, &base.value).cloned()
             } else {
                 let mut diagnostic = Diagnostic::new(
                     Code::UnknownTaxonomy,
@@ -256,7 +256,11 @@ impl<'a> Taxonomies<'a> {
             .as_ref()
             .map(|base| base.choices.clone())
             .unwrap_or_default();
-        let mut local_codes: BTreeMap<String, Span> = BTreeMap::new();
+        // Every code so far, with where it was defined here (a default span for the base's).
+        let mut seen: BTreeMap<String, Span> = all_codes(&choices)
+            .into_iter()
+            .map(|code| (code, Span::default()))
+            .collect();
         for entry in &definition.entries {
             match entry {
                 TaxonomyEntry::Only(codes, span) | TaxonomyEntry::Except(codes, span) => {
@@ -301,20 +305,13 @@ impl<'a> Taxonomies<'a> {
                     } else {
                         drop_codes(choices, &listed)
                     };
+                    let remaining = all_codes(&choices);
+                    seen.retain(|code, _| remaining.contains(code));
                 }
                 TaxonomyEntry::Choice(item) => {
-                    let mut existing: BTreeMap<String, Span> = all_codes(&choices)
-                        .into_iter()
-                        .map(|code| (code, Span::default()))
-                        .collect();
-                    existing.extend(local_codes.clone());
-                    let choice = lower_choice(ctx, file, item, &mut existing, base_name.as_deref());
-                    for (code, span) in existing {
-                        if span != Span::default() {
-                            local_codes.insert(code, span);
-                        }
-                    }
-                    if let Some(choice) = choice {
+                    if let Some(choice) =
+                        lower_choice(ctx, file, item, &mut seen, base_name.as_deref())
+                    {
                         choices.push(choice);
                     }
                 }
@@ -340,9 +337,8 @@ impl<'a> Taxonomies<'a> {
             ordered: definition.ordered || base.as_ref().is_some_and(|base| base.ordered),
             choices,
         };
-        self.resolved
-            .insert(name.to_owned(), Some(taxonomy.clone()));
-        Some(taxonomy)
+        self.resolved.insert(name.to_owned(), Some(taxonomy));
+        self.resolved.get(name).and_then(Option::as_ref)
     }
 
     /// Looks up a taxonomy named in `from` on a question; reports it if it is not in scope.
@@ -352,7 +348,7 @@ impl<'a> Taxonomies<'a> {
         ctx: &mut Ctx<'_>,
         name: &str,
         span: Span,
-    ) -> Option<(String, Taxonomy)> {
+    ) -> Option<(String, &Taxonomy)> {
         let Some(entry) = self.scope.get(name) else {
             let mut diagnostic = ctx.diagnostic(
                 Code::UnknownTaxonomy,
@@ -379,8 +375,9 @@ impl<'a> Taxonomies<'a> {
         };
         let canonical = entry.canonical.clone();
         self.looked_up.insert(name.to_owned());
-        let taxonomy = self.resolve(ctx, &canonical)?;
+        self.resolve(ctx, &canonical)?;
         self.used.insert(canonical.clone());
+        let taxonomy = self.resolved.get(&canonical).and_then(Option::as_ref)?;
         Some((canonical, taxonomy))
     }
 

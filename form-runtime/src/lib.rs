@@ -15,11 +15,27 @@
 //! ```
 #![warn(missing_docs)]
 
+mod answers;
+mod compiled;
+mod error;
+mod eval;
 mod expr;
+pub mod formats;
 mod load;
+mod messages;
 mod model;
 mod span;
+mod status;
+mod validate;
 mod walk;
+
+pub use answers::{AnswerLimits, AnswersError, parse_answers};
+pub use compiled::{CompileError, Validator};
+pub use error::{ErrorCode, ValidationError};
+/// A calendar date, as `today` and date answers are given (re-exported from `jiff`).
+pub use jiff::civil::Date;
+pub use status::{SectionState, SectionStatus, Visibility};
+pub use validate::{Mode, ValidateOptions};
 
 pub use expr::{Arithmetic, Comparison, DurationUnit, Expr, ExprKind, Rule};
 pub use load::LoadError;
@@ -31,3 +47,13 @@ pub use model::{
 };
 pub use span::Span;
 pub use walk::{ElementRef, Parent};
+
+/// Validates `answers` against `form` once. To validate many submissions against one form,
+/// build a [`Validator`] once and reuse it: this prepares the form on every call.
+pub fn validate(
+    form: &Form,
+    answers: &serde_json::Value,
+    options: &ValidateOptions,
+) -> Result<Vec<ValidationError>, CompileError> {
+    Ok(Validator::new(form)?.validate(answers, options))
+}

@@ -1,0 +1,786 @@
+//! A form compiled for validation: every question, block and section numbered, rules with
+//! names resolved to those numbers, patterns and code lists ready. Built once per form, used
+//! for any number of submissions.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use regex::Regex;
+
+use crate::{
+    Access, Arithmetic, Audience, Check, Choices, Comparison, DateBoundKind, DurationUnit, Element,
+    Expr, ExprKind, Form, Input, Limit, Rule, selectable,
+};
+
+/// Why a form cannot be prepared for validation. Forms from the compiler never fail; a
+/// `form.json` written by hand or by another tool may.
+#[derive(Debug, thiserror::Error)]
+pub enum CompileError {
+    /// A rule or check names an id that is not in the form.
+    #[error("a rule names `{0}`, which is not a question or block of the form")]
+    UnknownId(String),
+    /// A choice question names a taxonomy that the form does not hold.
+    #[error(
+        "question `{question}` chooses from taxonomy `{taxonomy}`, which the form does not hold"
+    )]
+    UnknownTaxonomy {
+        /// The question.
+        question: String,
+        /// The taxonomy it names.
+        taxonomy: String,
+    },
+    /// A pattern is not a valid regular expression.
+    #[error("question `{question}` has a pattern that does not compile: {reason}")]
+    Pattern {
+        /// The question.
+        question: String,
+        /// The regex crate's explanation.
+        reason: String,
+    },
+    /// A date literal in a rule is not a real date.
+    #[error("a rule holds `{0}`, which is not a real date")]
+    Date(String),
+}
+
+/// A compiled rule expression: names are node numbers.
+#[derive(Debug, Clone)]
+pub(crate) enum CExpr {
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Date(Date),
+    Today,
+    Duration(i64, DurationUnit),
+    Answer(usize),
+    Answered(usize),
+    Not(Box<CExpr>),
+    And(Vec<CExpr>),
+    Or(Vec<CExpr>),
+    Compare(Comparison, Box<CExpr>, Box<CExpr>, Option<usize>),
+    In(Box<CExpr>, Vec<CExpr>, bool),
+    Includes(Box<CExpr>, Box<CExpr>, bool),
+    Arith(Arithmetic, Box<CExpr>, Box<CExpr>),
+    Neg(Box<CExpr>),
+    Count(usize, Option<Box<CExpr>>),
+    Any(usize, Box<CExpr>),
+    All(usize, Box<CExpr>),
+    Age(Box<CExpr>, Option<Box<CExpr>>),
+}
+
+/// How an answer is read in rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AnswerKind {
+    Bool,
+    Declaration,
+    Number,
+    Text,
+    Date,
+    Code,
+    Codes,
+    Other,
+}
+
+/// A formatted text type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Email,
+    Phone,
+    Postcode,
+    NhsNumber,
+    Upn,
+}
+
+/// An accepted file type: an extension (lowercase, without the dot) or a media type, perhaps
+/// `type/*`.
+#[derive(Debug, Clone)]
+pub(crate) enum Accept {
+    Extension(String),
+    MediaType(String),
+    MediaTypeFamily(String),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CBound {
+    pub(crate) kind: DateBoundKind,
+    pub(crate) date: CExpr,
+    /// Whether the bound is `today` itself, for "in the past" wording.
+    pub(crate) today: bool,
+    pub(crate) message: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) enum QKind {
+    Text {
+        long: bool,
+        min_length: Option<Limit<u32>>,
+        max_length: Option<Limit<u32>>,
+        max_words: Option<Limit<u32>>,
+        pattern: Option<(Regex, Option<String>)>,
+    },
+    Formatted(Format, Regex),
+    Number {
+        integer: bool,
+        min: Option<Limit<f64>>,
+        max: Option<Limit<f64>>,
+        decimals: Option<Limit<u32>>,
+    },
+    Date(Vec<CBound>),
+    YesNo,
+    Declaration,
+    Choice {
+        codes: usize,
+    },
+    Multi {
+        codes: usize,
+        min_selected: Option<Limit<u32>>,
+        max_selected: Option<Limit<u32>>,
+        exclusive: Option<(String, String)>,
+    },
+    File {
+        accept: Vec<Accept>,
+        accept_words: String,
+        max_size: Option<Limit<u64>>,
+        min_files: Option<Limit<u32>>,
+        max_files: Limit<u32>,
+    },
+    Person,
+}
+
+#[derive(Debug)]
+pub(crate) enum NodeKind {
+    Question(QKind),
+    Repeat {
+        level: usize,
+        title: String,
+        item: String,
+        min: Option<Limit<u32>>,
+        max: Option<Limit<u32>>,
+    },
+    Content,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Requirement {
+    Optional,
+    Always,
+    When(CExpr),
+}
+
+/// A question, block or piece of content.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) depth: usize,
+    /// The level whose answers hold it.
+    pub(crate) level: usize,
+    /// Its place among the answers of its level (none for content).
+    pub(crate) slot: Option<usize>,
+    pub(crate) section: usize,
+    /// The repeating block it is in, if any.
+    pub(crate) block: Option<usize>,
+    pub(crate) visible: Option<CExpr>,
+    pub(crate) required: Requirement,
+    pub(crate) required_message: Option<String>,
+    pub(crate) answer_kind: AnswerKind,
+    /// Effective access, combined with the section's and the blocks' around it: indexed by
+    /// audience (citizen, professional, la).
+    pub(crate) seen_by: [bool; 3],
+    pub(crate) writable_by: [bool; 3],
+    pub(crate) kind: NodeKind,
+}
+
+/// The answers object of the root, or of one entry of a block.
+#[derive(Debug, Default)]
+pub(crate) struct Level {
+    /// Answer keys and their nodes, sorted by key.
+    pub(crate) keys: Vec<(String, usize)>,
+    pub(crate) slots: usize,
+    pub(crate) depth: usize,
+    /// The elements of a block entry, in document order (the root's are in `sections`).
+    pub(crate) elements: Vec<usize>,
+    pub(crate) checks: Vec<CCheck>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CCheck {
+    pub(crate) id: Option<String>,
+    pub(crate) message: String,
+    pub(crate) when: Option<CExpr>,
+    pub(crate) require: CExpr,
+    /// The node the error is shown on (at the check's own level or above).
+    pub(crate) target: Option<usize>,
+    /// The questions and blocks the check reads: in draft mode, a check runs only once all
+    /// of them are answered.
+    pub(crate) reads: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CSection {
+    pub(crate) id: String,
+    pub(crate) seen_by: [bool; 3],
+    pub(crate) writable_by: [bool; 3],
+    pub(crate) visible: Option<CExpr>,
+    pub(crate) elements: Vec<usize>,
+    pub(crate) checks: Vec<CCheck>,
+}
+
+/// A form prepared for validating any number of submissions.
+///
+/// ```
+/// # let form = form_runtime::Form::from_json(r#"{"format_version":1,"source_hash":"","id":"f",
+/// #   "title":"F","version":"1","audiences":["citizen"],"sections":[]}"#).unwrap();
+/// let validator = form_runtime::Validator::new(&form)?;
+/// let options = form_runtime::ValidateOptions::new(jiff::civil::date(2026, 11, 22));
+/// assert!(validator.is_valid(&serde_json::json!({}), &options));
+/// # Ok::<(), form_runtime::CompileError>(())
+/// ```
+#[derive(Debug)]
+pub struct Validator {
+    pub(crate) form: Form,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) levels: Vec<Level>,
+    pub(crate) sections: Vec<CSection>,
+    pub(crate) form_checks: Vec<CCheck>,
+    /// Selectable codes of each choice list, sorted, for binary search.
+    pub(crate) code_lists: Vec<Vec<String>>,
+    /// For ordered taxonomies: each code's position.
+    pub(crate) orders: Vec<HashMap<String, usize>>,
+}
+
+pub(crate) fn audience_index(audience: Audience) -> usize {
+    match audience {
+        Audience::Citizen => 0,
+        Audience::Professional => 1,
+        Audience::La => 2,
+    }
+}
+
+struct Builder<'f> {
+    form: &'f Form,
+    ids: BTreeMap<&'f str, usize>,
+    nodes: Vec<Node>,
+    levels: Vec<Level>,
+    code_lists: Vec<Vec<String>>,
+    code_list_by_taxonomy: BTreeMap<String, usize>,
+    orders: Vec<HashMap<String, usize>>,
+    order_by_taxonomy: BTreeMap<String, usize>,
+}
+
+impl Validator {
+    /// Prepares a form for validation.
+    pub fn new(form: &Form) -> Result<Validator, CompileError> {
+        let mut builder = Builder {
+            form,
+            ids: BTreeMap::new(),
+            nodes: Vec::new(),
+            levels: vec![Level::default()],
+            code_lists: Vec::new(),
+            code_list_by_taxonomy: BTreeMap::new(),
+            orders: Vec::new(),
+            order_by_taxonomy: BTreeMap::new(),
+        };
+        // Pass 1: number every element, so that rules can name any of them.
+        let mut section_elements = Vec::new();
+        for (section_index, section) in form.sections.iter().enumerate() {
+            let access = [
+                access_seen(&section.access),
+                access_writable(&section.access),
+            ];
+            let elements = builder.declare(&section.elements, 0, section_index, None, access)?;
+            section_elements.push(elements);
+        }
+        // Pass 2: compile rules, constraints and checks.
+        for index in 0..builder.nodes.len() {
+            builder.compile_node(index)?;
+        }
+        let mut sections = Vec::new();
+        for (section, elements) in form.sections.iter().zip(section_elements) {
+            sections.push(CSection {
+                id: section.id.clone(),
+                seen_by: access_seen(&section.access),
+                writable_by: access_writable(&section.access),
+                visible: builder.rule(section.visible_when.as_ref())?,
+                elements,
+                checks: builder.checks(&section.checks)?,
+            });
+        }
+        let form_checks = builder.checks(&form.checks)?;
+        for level in &mut builder.levels {
+            level.keys.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        Ok(Validator {
+            form: form.clone(),
+            nodes: builder.nodes,
+            levels: builder.levels,
+            sections,
+            form_checks,
+            code_lists: builder.code_lists,
+            orders: builder.orders,
+        })
+    }
+
+    /// The form this validator checks answers against.
+    pub fn form(&self) -> &Form {
+        &self.form
+    }
+}
+
+fn access_seen(access: &Access) -> [bool; 3] {
+    Audience::ALL.map(|audience| audience == Audience::La || access.is_seen_by(audience))
+}
+
+fn access_writable(access: &Access) -> [bool; 3] {
+    let seen = access_seen(access);
+    let mut writable = [false; 3];
+    for (index, audience) in Audience::ALL.into_iter().enumerate() {
+        writable[index] = seen[index] && !access.locked_for.contains(&audience);
+    }
+    writable
+}
+
+fn combine(outer: [[bool; 3]; 2], inner: &Access) -> [[bool; 3]; 2] {
+    let seen = access_seen(inner);
+    let writable = access_writable(inner);
+    [
+        std::array::from_fn(|i| outer[0][i] && seen[i]),
+        std::array::from_fn(|i| outer[1][i] && writable[i]),
+    ]
+}
+
+impl<'f> Builder<'f> {
+    fn declare(
+        &mut self,
+        elements: &'f [Element],
+        level: usize,
+        section: usize,
+        block: Option<usize>,
+        access: [[bool; 3]; 2],
+    ) -> Result<Vec<usize>, CompileError> {
+        let mut indices = Vec::new();
+        for element in elements {
+            let index = self.nodes.len();
+            let access = combine(access, element.access());
+            let slot = match element {
+                Element::Content(_) => None,
+                _ => {
+                    let level = &mut self.levels[level];
+                    level.slots += 1;
+                    level.keys.push((element.id().to_owned(), index));
+                    Some(level.slots - 1)
+                }
+            };
+            let (label, answer_kind, kind) = match element {
+                Element::Question(question) => (
+                    question.label.clone(),
+                    answer_kind(&question.input),
+                    NodeKind::Content,
+                ),
+                Element::Repeat(repeat) => {
+                    (repeat.title.clone(), AnswerKind::Other, NodeKind::Content)
+                }
+                Element::Content(content) => {
+                    (content.title.clone(), AnswerKind::Other, NodeKind::Content)
+                }
+            };
+            self.ids.insert(element.id(), index);
+            self.nodes.push(Node {
+                id: element.id().to_owned(),
+                label,
+                depth: self.levels[level].depth,
+                level,
+                slot,
+                section,
+                block,
+                visible: None,
+                required: Requirement::Optional,
+                required_message: None,
+                answer_kind,
+                seen_by: access[0],
+                writable_by: access[1],
+                kind,
+            });
+            indices.push(index);
+            if let Element::Repeat(repeat) = element {
+                let inner = self.levels.len();
+                self.levels.push(Level {
+                    depth: self.levels[level].depth + 1,
+                    ..Level::default()
+                });
+                let elements =
+                    self.declare(&repeat.elements, inner, section, Some(index), access)?;
+                self.levels[inner].elements = elements;
+                self.nodes[index].kind = NodeKind::Repeat {
+                    level: inner,
+                    title: repeat.title.clone(),
+                    item: repeat.item_label.clone(),
+                    min: repeat.min.clone(),
+                    max: repeat.max.clone(),
+                };
+            }
+        }
+        Ok(indices)
+    }
+
+    fn element(&self, index: usize) -> Option<&'f Element> {
+        fn find<'a>(elements: &'a [Element], id: &str) -> Option<&'a Element> {
+            for element in elements {
+                if element.id() == id {
+                    return Some(element);
+                }
+                if let Element::Repeat(repeat) = element
+                    && let Some(found) = find(&repeat.elements, id)
+                {
+                    return Some(found);
+                }
+            }
+            None
+        }
+        let node = &self.nodes[index];
+        find(&self.form.sections[node.section].elements, &node.id)
+    }
+
+    fn compile_node(&mut self, index: usize) -> Result<(), CompileError> {
+        let Some(element) = self.element(index) else {
+            return Ok(());
+        };
+        let visible = self.rule(element.visible_when())?;
+        self.nodes[index].visible = visible;
+        match element {
+            Element::Question(question) => {
+                let (required, message) = match &question.required {
+                    None => (Requirement::Optional, None),
+                    Some(required) => match &required.when {
+                        None => (Requirement::Always, required.message.clone()),
+                        Some(when) => (
+                            Requirement::When(self.expr(&when.expr)?),
+                            required.message.clone(),
+                        ),
+                    },
+                };
+                let kind = self.question(question)?;
+                let node = &mut self.nodes[index];
+                node.required = required;
+                node.required_message = message;
+                node.kind = NodeKind::Question(kind);
+            }
+            Element::Repeat(repeat) => {
+                let checks = self.checks(&repeat.checks)?;
+                if let NodeKind::Repeat { level, .. } = self.nodes[index].kind {
+                    self.levels[level].checks = checks;
+                }
+            }
+            Element::Content(_) => {}
+        }
+        Ok(())
+    }
+
+    fn code_list(&mut self, question: &str, choices: &Choices) -> Result<usize, CompileError> {
+        let key = match choices {
+            Choices::Taxonomy(name) => Some(name.clone()),
+            Choices::Inline(_) => None,
+        };
+        if let Some(key) = &key
+            && let Some(&list) = self.code_list_by_taxonomy.get(key)
+        {
+            return Ok(list);
+        }
+        let list = match choices {
+            Choices::Inline(choices) => selectable(choices).map(|c| c.code.clone()).collect(),
+            Choices::Taxonomy(name) => match self.form.taxonomies.get(name) {
+                Some(taxonomy) => taxonomy.selectable().map(|c| c.code.clone()).collect(),
+                None => {
+                    return Err(CompileError::UnknownTaxonomy {
+                        question: question.to_owned(),
+                        taxonomy: name.clone(),
+                    });
+                }
+            },
+        };
+        let mut list: Vec<String> = list;
+        list.sort();
+        list.dedup();
+        self.code_lists.push(list);
+        let index = self.code_lists.len() - 1;
+        if let Some(key) = key {
+            self.code_list_by_taxonomy.insert(key, index);
+        }
+        Ok(index)
+    }
+
+    fn question(&mut self, question: &'f crate::Question) -> Result<QKind, CompileError> {
+        let pattern = |regex: &str| {
+            Regex::new(regex).map_err(|error| CompileError::Pattern {
+                question: question.id.clone(),
+                reason: error.to_string(),
+            })
+        };
+        Ok(match &question.input {
+            Input::Text(text) | Input::LongText(text) => QKind::Text {
+                long: matches!(question.input, Input::LongText(_)),
+                min_length: text.min_length.clone(),
+                max_length: text.max_length.clone(),
+                max_words: text.max_words.clone(),
+                pattern: match &text.pattern {
+                    Some(p) => Some((pattern(&format!("^(?:{})$", p.regex))?, p.message.clone())),
+                    None => None,
+                },
+            },
+            Input::Email(_) => {
+                QKind::Formatted(Format::Email, pattern(crate::formats::EMAIL_PATTERN)?)
+            }
+            Input::Phone(_) => {
+                QKind::Formatted(Format::Phone, pattern(crate::formats::PHONE_PATTERN)?)
+            }
+            Input::Postcode(_) => {
+                QKind::Formatted(Format::Postcode, pattern(crate::formats::POSTCODE_PATTERN)?)
+            }
+            Input::NhsNumber(_) => QKind::Formatted(
+                Format::NhsNumber,
+                pattern(crate::formats::NHS_NUMBER_PATTERN)?,
+            ),
+            Input::Upn(_) => QKind::Formatted(Format::Upn, pattern(crate::formats::UPN_PATTERN)?),
+            Input::Integer(number) | Input::Decimal(number) => QKind::Number {
+                integer: matches!(question.input, Input::Integer(_)),
+                min: number.min.clone(),
+                max: number.max.clone(),
+                decimals: number.decimals.clone(),
+            },
+            Input::Date(date) => {
+                let mut bounds = Vec::new();
+                for bound in &date.bounds {
+                    bounds.push(CBound {
+                        kind: bound.kind,
+                        date: self.expr(&bound.date.expr)?,
+                        today: matches!(bound.date.expr.kind, ExprKind::Today),
+                        message: bound.message.clone(),
+                    });
+                }
+                QKind::Date(bounds)
+            }
+            Input::YesNo => QKind::YesNo,
+            Input::Declaration => QKind::Declaration,
+            Input::Choice(choice) => QKind::Choice {
+                codes: self.code_list(&question.id, &choice.choices)?,
+            },
+            Input::MultiChoice(multi) => QKind::Multi {
+                codes: self.code_list(&question.id, &multi.choices)?,
+                min_selected: multi.min_selected.clone(),
+                max_selected: multi.max_selected.clone(),
+                exclusive: multi
+                    .exclusive
+                    .as_ref()
+                    .map(|c| (c.code.clone(), c.label.clone())),
+            },
+            Input::File(file) => QKind::File {
+                accept: file.accept.iter().map(|a| accept(a)).collect(),
+                accept_words: accept_words(&file.accept),
+                max_size: file.max_size_bytes.clone(),
+                min_files: file.min_files.clone(),
+                max_files: file.max_files.clone(),
+            },
+            Input::PersonLookup => QKind::Person,
+        })
+    }
+
+    fn checks(&mut self, checks: &'f [Check]) -> Result<Vec<CCheck>, CompileError> {
+        let mut compiled = Vec::new();
+        for check in checks {
+            compiled.push(CCheck {
+                id: check.id.clone(),
+                message: check.message.clone(),
+                when: self.rule(check.when.as_ref())?,
+                require: self.expr(&check.require.expr)?,
+                target: match &check.target {
+                    Some(target) => Some(self.id(target)?),
+                    None => None,
+                },
+                reads: check
+                    .require
+                    .expr
+                    .references()
+                    .into_iter()
+                    .map(|id| self.id(id))
+                    .collect::<Result<_, _>>()?,
+            });
+        }
+        Ok(compiled)
+    }
+
+    fn rule(&mut self, rule: Option<&Rule>) -> Result<Option<CExpr>, CompileError> {
+        rule.map(|rule| self.expr(&rule.expr)).transpose()
+    }
+
+    fn id(&self, id: &str) -> Result<usize, CompileError> {
+        self.ids
+            .get(id)
+            .copied()
+            .ok_or_else(|| CompileError::UnknownId(id.to_owned()))
+    }
+
+    fn order(&mut self, taxonomy: &str) -> usize {
+        if let Some(&index) = self.order_by_taxonomy.get(taxonomy) {
+            return index;
+        }
+        let positions = self
+            .form
+            .taxonomies
+            .get(taxonomy)
+            .map(|t| {
+                t.selectable()
+                    .enumerate()
+                    .map(|(i, c)| (c.code.clone(), i))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.orders.push(positions);
+        self.order_by_taxonomy
+            .insert(taxonomy.to_owned(), self.orders.len() - 1);
+        self.orders.len() - 1
+    }
+
+    fn expr(&mut self, expr: &Expr) -> Result<CExpr, CompileError> {
+        let boxed = |this: &mut Self, e: &Expr| this.expr(e).map(Box::new);
+        Ok(match &expr.kind {
+            ExprKind::Bool { value } => CExpr::Bool(*value),
+            ExprKind::Number { value } => CExpr::Num(*value),
+            ExprKind::Text { value } | ExprKind::Code { value } => CExpr::Str(value.clone()),
+            ExprKind::Date { value } => CExpr::Date(
+                value
+                    .parse()
+                    .map_err(|_| CompileError::Date(value.clone()))?,
+            ),
+            ExprKind::Today => CExpr::Today,
+            ExprKind::Duration { amount, unit } => CExpr::Duration(*amount, *unit),
+            ExprKind::Answer { question } => CExpr::Answer(self.id(question)?),
+            ExprKind::Answered { question } => CExpr::Answered(self.id(question)?),
+            ExprKind::Not { operand } => CExpr::Not(boxed(self, operand)?),
+            ExprKind::Negate { operand } => CExpr::Neg(boxed(self, operand)?),
+            ExprKind::And { operands } => CExpr::And(
+                operands
+                    .iter()
+                    .map(|o| self.expr(o))
+                    .collect::<Result<_, _>>()?,
+            ),
+            ExprKind::Or { operands } => CExpr::Or(
+                operands
+                    .iter()
+                    .map(|o| self.expr(o))
+                    .collect::<Result<_, _>>()?,
+            ),
+            ExprKind::Compare {
+                cmp,
+                left,
+                right,
+                order,
+            } => {
+                let order = order.as_deref().map(|taxonomy| self.order(taxonomy));
+                CExpr::Compare(*cmp, boxed(self, left)?, boxed(self, right)?, order)
+            }
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            } => CExpr::In(
+                boxed(self, value)?,
+                list.iter()
+                    .map(|item| self.expr(item))
+                    .collect::<Result<_, _>>()?,
+                *negated,
+            ),
+            ExprKind::Includes {
+                choices,
+                code,
+                negated,
+            } => CExpr::Includes(boxed(self, choices)?, boxed(self, code)?, *negated),
+            ExprKind::Arithmetic {
+                operator,
+                left,
+                right,
+            } => CExpr::Arith(*operator, boxed(self, left)?, boxed(self, right)?),
+            ExprKind::Count { block, filter } => CExpr::Count(
+                self.id(block)?,
+                match filter {
+                    Some(filter) => Some(boxed(self, filter)?),
+                    None => None,
+                },
+            ),
+            ExprKind::Any { block, condition } => {
+                CExpr::Any(self.id(block)?, boxed(self, condition)?)
+            }
+            ExprKind::All { block, condition } => {
+                CExpr::All(self.id(block)?, boxed(self, condition)?)
+            }
+            ExprKind::Age { birth, on } => CExpr::Age(
+                boxed(self, birth)?,
+                match on {
+                    Some(on) => Some(boxed(self, on)?),
+                    None => None,
+                },
+            ),
+        })
+    }
+}
+
+fn answer_kind(input: &Input) -> AnswerKind {
+    match input {
+        Input::Text(_)
+        | Input::LongText(_)
+        | Input::Email(_)
+        | Input::Phone(_)
+        | Input::Postcode(_)
+        | Input::NhsNumber(_)
+        | Input::Upn(_) => AnswerKind::Text,
+        Input::Integer(_) | Input::Decimal(_) => AnswerKind::Number,
+        Input::Date(_) => AnswerKind::Date,
+        Input::YesNo => AnswerKind::Bool,
+        Input::Declaration => AnswerKind::Declaration,
+        Input::Choice(_) => AnswerKind::Code,
+        Input::MultiChoice(_) => AnswerKind::Codes,
+        Input::File(_) | Input::PersonLookup => AnswerKind::Other,
+    }
+}
+
+fn accept(text: &str) -> Accept {
+    if let Some(extension) = text.strip_prefix('.') {
+        Accept::Extension(extension.to_ascii_lowercase())
+    } else if let Some(family) = text.strip_suffix("/*") {
+        Accept::MediaTypeFamily(format!("{}/", family.to_ascii_lowercase()))
+    } else {
+        Accept::MediaType(text.to_ascii_lowercase())
+    }
+}
+
+/// "a PDF or DOCX" for messages.
+fn accept_words(accept: &[String]) -> String {
+    let words: Vec<String> = accept
+        .iter()
+        .map(|a| match a.strip_prefix('.') {
+            Some(extension) => extension.to_ascii_uppercase(),
+            None => match a.as_str() {
+                "application/pdf" => "PDF".to_owned(),
+                "image/*" => "image".to_owned(),
+                "image/jpeg" => "JPG".to_owned(),
+                "image/png" => "PNG".to_owned(),
+                "audio/*" => "audio file".to_owned(),
+                "video/*" => "video".to_owned(),
+                other => other
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(other)
+                    .to_ascii_uppercase(),
+            },
+        })
+        .collect();
+    let mut unique: Vec<String> = Vec::new();
+    for word in words {
+        if !unique.contains(&word) {
+            unique.push(word);
+        }
+    }
+    match unique.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}

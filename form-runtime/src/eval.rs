@@ -1,0 +1,547 @@
+//! Evaluating compiled rules against one submission's answers.
+//!
+//! Rules read *effective* answers: an answer to a hidden question, an empty answer or an answer
+//! of the wrong type counts as unanswered. Comparisons with an unanswered value are unknown
+//! (three-valued logic, as in the language reference): a part shown "when" an unknown rule
+//! stays hidden, a "required when" rule that is unknown does not require, and a check fails
+//! only when its rule is definitely false.
+
+use std::cell::Cell;
+
+use jiff::civil::Date;
+use serde_json::{Map, Value};
+
+use crate::compiled::{AnswerKind, CExpr, NodeKind, Validator};
+use crate::{Arithmetic, Comparison, DurationUnit};
+
+/// A rule's outcome: true, false or unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tri {
+    True,
+    False,
+    Unknown,
+}
+
+impl Tri {
+    fn from_bool(value: bool) -> Tri {
+        if value { Tri::True } else { Tri::False }
+    }
+
+    fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        }
+    }
+}
+
+/// A value computed by an expression.
+#[derive(Debug, Clone, Copy)]
+enum Val<'a> {
+    Unknown,
+    Bool(bool),
+    Num(f64),
+    Str(&'a str),
+    Date(Date),
+    Duration(i64, DurationUnit),
+    Codes(&'a [Value]),
+}
+
+impl Val<'_> {
+    fn tri(self) -> Tri {
+        match self {
+            Val::Bool(value) => Tri::from_bool(value),
+            _ => Tri::Unknown,
+        }
+    }
+}
+
+/// The memo of one element's visibility in one frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Vis {
+    NotYet,
+    /// Being worked out: met again only through a dependency loop, which the compiler
+    /// refuses; a hand-written `form.json` with one gets "hidden" rather than a stack overflow.
+    Computing,
+    Shown,
+    Hidden,
+}
+
+/// One answer of a frame, with its visibility once known.
+#[derive(Debug)]
+pub(crate) struct Slot<'a> {
+    pub(crate) value: Option<&'a Value>,
+    vis: Cell<Vis>,
+}
+
+/// The answers of the root, or of one entry of a block, with the frames around it.
+#[derive(Debug)]
+pub(crate) struct Frame<'a, 'p> {
+    pub(crate) level: usize,
+    pub(crate) depth: usize,
+    pub(crate) slots: Vec<Slot<'a>>,
+    /// Keys that are not elements of this level, in key order.
+    pub(crate) unknown: Vec<&'a str>,
+    pub(crate) parent: Option<&'p Frame<'a, 'p>>,
+}
+
+/// Evaluation of one submission: the validator, the date and the sections' visibility.
+#[derive(Debug)]
+pub(crate) struct Eval<'v> {
+    pub(crate) v: &'v Validator,
+    pub(crate) today: Date,
+    sections: Vec<Cell<Vis>>,
+}
+
+impl<'v> Eval<'v> {
+    pub(crate) fn new(v: &'v Validator, today: Date) -> Eval<'v> {
+        Eval {
+            v,
+            today,
+            sections: vec![Cell::new(Vis::NotYet); v.sections.len()],
+        }
+    }
+
+    /// The frame of `object`, the answers of `level`.
+    pub(crate) fn frame<'a, 'p>(
+        &self,
+        level: usize,
+        object: &'a Map<String, Value>,
+        parent: Option<&'p Frame<'a, 'p>>,
+    ) -> Frame<'a, 'p> {
+        let layout = &self.v.levels[level];
+        let mut slots: Vec<Slot<'a>> = (0..layout.slots)
+            .map(|_| Slot {
+                value: None,
+                vis: Cell::new(Vis::NotYet),
+            })
+            .collect();
+        let mut unknown = Vec::new();
+        for (key, value) in object {
+            match layout
+                .keys
+                .binary_search_by(|(known, _)| known.as_str().cmp(key))
+            {
+                Ok(found) => {
+                    let node = layout.keys[found].1;
+                    if let Some(slot) = self.v.nodes[node].slot {
+                        slots[slot].value = Some(value);
+                    }
+                }
+                Err(_) => unknown.push(key.as_str()),
+            }
+        }
+        Frame {
+            level,
+            depth: layout.depth,
+            slots,
+            unknown,
+            parent,
+        }
+    }
+
+    /// The frame that holds `node`'s answer, seen from `frame`: the frame itself or one around
+    /// it. None when the node is not in scope (inside another block).
+    fn frame_of<'f, 'a, 'p>(
+        &self,
+        frame: &'f Frame<'a, 'p>,
+        node: usize,
+    ) -> Option<&'f Frame<'a, 'p>> {
+        let node = &self.v.nodes[node];
+        let mut current = frame;
+        while current.depth > node.depth {
+            current = current.parent?;
+        }
+        (current.level == node.level).then_some(current)
+    }
+
+    /// Whether section `index` is shown.
+    pub(crate) fn section_visible(&self, root: &Frame<'_, '_>, index: usize) -> bool {
+        let memo = &self.sections[index];
+        match memo.get() {
+            Vis::Shown => return true,
+            Vis::Hidden | Vis::Computing => return false,
+            Vis::NotYet => {}
+        }
+        memo.set(Vis::Computing);
+        let shown = match &self.v.sections[index].visible {
+            None => true,
+            Some(rule) => self.eval(root, rule).tri() == Tri::True,
+        };
+        memo.set(if shown { Vis::Shown } else { Vis::Hidden });
+        shown
+    }
+
+    /// Whether `node`, an element of `frame`'s level, is shown: its section or block is shown
+    /// and its own rule holds.
+    pub(crate) fn visible(&self, frame: &Frame<'_, '_>, node: usize) -> bool {
+        let data = &self.v.nodes[node];
+        let memo = data.slot.map(|slot| &frame.slots[slot].vis);
+        if let Some(memo) = memo {
+            match memo.get() {
+                Vis::Shown => return true,
+                Vis::Hidden | Vis::Computing => return false,
+                Vis::NotYet => {}
+            }
+            memo.set(Vis::Computing);
+        }
+        let container = match (data.block, frame.parent) {
+            (Some(block), Some(parent)) => self.visible(parent, block),
+            (Some(_), None) => false,
+            (None, _) => {
+                let mut root = frame;
+                while let Some(parent) = root.parent {
+                    root = parent;
+                }
+                self.section_visible(root, data.section)
+            }
+        };
+        let shown = container
+            && match &data.visible {
+                None => true,
+                Some(rule) => self.eval(frame, rule).tri() == Tri::True,
+            };
+        if let Some(memo) = memo {
+            memo.set(if shown { Vis::Shown } else { Vis::Hidden });
+        }
+        shown
+    }
+
+    /// The effective answer to `node` seen from `frame`: present, shown and not empty.
+    fn effective<'a>(&self, frame: &Frame<'a, '_>, node: usize) -> Option<&'a Value> {
+        let holder = self.frame_of(frame, node)?;
+        let slot = self.v.nodes[node].slot?;
+        let value = holder.slots[slot].value?;
+        if is_blank(value) || !self.visible(holder, node) {
+            return None;
+        }
+        Some(value)
+    }
+
+    /// Whether `node` has an effective answer (a ticked declaration, a block with an entry).
+    pub(crate) fn answered(&self, frame: &Frame<'_, '_>, node: usize) -> bool {
+        match self.effective(frame, node) {
+            None => false,
+            Some(Value::Bool(ticked)) => {
+                *ticked || self.v.nodes[node].answer_kind != AnswerKind::Declaration
+            }
+            Some(_) => true,
+        }
+    }
+
+    /// Whether `node` is in scope from `frame` (not inside another block).
+    pub(crate) fn in_scope(&self, frame: &Frame<'_, '_>, node: usize) -> bool {
+        self.frame_of(frame, node).is_some()
+    }
+
+    /// Evaluates a rule to true, false or unknown.
+    pub(crate) fn tri(&self, frame: &Frame<'_, '_>, expr: &CExpr) -> Tri {
+        self.eval(frame, expr).tri()
+    }
+
+    /// Evaluates a date expression; None when it has no value.
+    pub(crate) fn date(&self, frame: &Frame<'_, '_>, expr: &CExpr) -> Option<Date> {
+        match self.eval(frame, expr) {
+            Val::Date(date) => Some(date),
+            _ => None,
+        }
+    }
+
+    fn eval<'a>(&self, frame: &Frame<'a, '_>, expr: &'a CExpr) -> Val<'a>
+    where
+        'v: 'a,
+    {
+        match expr {
+            CExpr::Bool(value) => Val::Bool(*value),
+            CExpr::Num(value) => Val::Num(*value),
+            CExpr::Str(value) => Val::Str(value),
+            CExpr::Date(date) => Val::Date(*date),
+            CExpr::Today => Val::Date(self.today),
+            CExpr::Duration(amount, unit) => Val::Duration(*amount, *unit),
+            CExpr::Answer(node) => self.answer(frame, *node),
+            CExpr::Answered(node) => Val::Bool(self.answered(frame, *node)),
+            CExpr::Not(operand) => tri_val(self.eval(frame, operand).tri().not()),
+            CExpr::And(operands) => {
+                let mut result = Tri::True;
+                for operand in operands {
+                    match self.eval(frame, operand).tri() {
+                        Tri::False => return Val::Bool(false),
+                        Tri::Unknown => result = Tri::Unknown,
+                        Tri::True => {}
+                    }
+                }
+                tri_val(result)
+            }
+            CExpr::Or(operands) => {
+                let mut result = Tri::False;
+                for operand in operands {
+                    match self.eval(frame, operand).tri() {
+                        Tri::True => return Val::Bool(true),
+                        Tri::Unknown => result = Tri::Unknown,
+                        Tri::False => {}
+                    }
+                }
+                tri_val(result)
+            }
+            CExpr::Compare(cmp, left, right, order) => {
+                let left = self.eval(frame, left);
+                let right = self.eval(frame, right);
+                self.compare(*cmp, left, right, *order)
+            }
+            CExpr::In(value, list, negated) => {
+                let value = self.eval(frame, value);
+                if matches!(value, Val::Unknown) {
+                    return Val::Unknown;
+                }
+                let mut result = Tri::False;
+                for item in list {
+                    match self.compare(Comparison::Eq, value, self.eval(frame, item), None) {
+                        Val::Bool(true) => {
+                            result = Tri::True;
+                            break;
+                        }
+                        Val::Bool(false) => {}
+                        _ => result = Tri::Unknown,
+                    }
+                }
+                tri_val(if *negated { result.not() } else { result })
+            }
+            CExpr::Includes(choices, code, negated) => {
+                match (self.eval(frame, choices), self.eval(frame, code)) {
+                    (Val::Codes(codes), Val::Str(code)) => {
+                        let found = codes.iter().any(|c| c.as_str() == Some(code));
+                        Val::Bool(found != *negated)
+                    }
+                    _ => Val::Unknown,
+                }
+            }
+            CExpr::Arith(operator, left, right) => {
+                arithmetic(*operator, self.eval(frame, left), self.eval(frame, right))
+            }
+            CExpr::Neg(operand) => match self.eval(frame, operand) {
+                Val::Num(value) => Val::Num(-value),
+                _ => Val::Unknown,
+            },
+            CExpr::Count(block, filter) => {
+                let mut count = 0u32;
+                let complete = self.entries(frame, *block, &mut |entry| {
+                    let counted = match filter {
+                        None => Tri::True,
+                        Some(filter) => self.eval(entry, filter).tri(),
+                    };
+                    if counted == Tri::True {
+                        count += 1;
+                    }
+                    true
+                });
+                if complete {
+                    Val::Num(f64::from(count))
+                } else {
+                    Val::Unknown
+                }
+            }
+            CExpr::Any(block, condition) => {
+                let mut result = Tri::False;
+                let complete = self.entries(frame, *block, &mut |entry| {
+                    match self.eval(entry, condition).tri() {
+                        Tri::True => {
+                            result = Tri::True;
+                            return false;
+                        }
+                        Tri::Unknown => result = Tri::Unknown,
+                        Tri::False => {}
+                    }
+                    true
+                });
+                if complete || result == Tri::True {
+                    tri_val(result)
+                } else {
+                    Val::Unknown
+                }
+            }
+            CExpr::All(block, condition) => {
+                let mut result = Tri::True;
+                let complete = self.entries(frame, *block, &mut |entry| {
+                    match self.eval(entry, condition).tri() {
+                        Tri::False => {
+                            result = Tri::False;
+                            return false;
+                        }
+                        Tri::Unknown => result = Tri::Unknown,
+                        Tri::True => {}
+                    }
+                    true
+                });
+                if complete || result == Tri::False {
+                    tri_val(result)
+                } else {
+                    Val::Unknown
+                }
+            }
+            CExpr::Age(birth, on) => {
+                let on = match on {
+                    Some(on) => self.eval(frame, on),
+                    None => Val::Date(self.today),
+                };
+                match (self.eval(frame, birth), on) {
+                    (Val::Date(birth), Val::Date(on)) => Val::Num(f64::from(age(birth, on))),
+                    _ => Val::Unknown,
+                }
+            }
+        }
+    }
+
+    /// Calls `visit` with a frame for each entry of `block` (none when the block is hidden or
+    /// unanswered); `visit` returns false to stop. Returns false when an entry is not an object
+    /// (the answers are malformed, so a count over them is unknown) or the block is out of
+    /// scope.
+    fn entries<'a>(
+        &self,
+        frame: &Frame<'a, '_>,
+        block: usize,
+        visit: &mut dyn FnMut(&Frame<'a, '_>) -> bool,
+    ) -> bool {
+        let Some(holder) = self.frame_of(frame, block) else {
+            return false;
+        };
+        let NodeKind::Repeat { level, .. } = self.v.nodes[block].kind else {
+            return false;
+        };
+        let entries = match self.effective(frame, block) {
+            None => return true,
+            Some(Value::Array(entries)) => entries,
+            Some(_) => return false,
+        };
+        for entry in entries {
+            let Value::Object(object) = entry else {
+                return false;
+            };
+            let entry = self.frame(level, object, Some(holder));
+            if !visit(&entry) {
+                break;
+            }
+        }
+        true
+    }
+
+    fn answer<'a>(&self, frame: &Frame<'a, '_>, node: usize) -> Val<'a> {
+        let Some(value) = self.effective(frame, node) else {
+            return Val::Unknown;
+        };
+        match (self.v.nodes[node].answer_kind, value) {
+            (AnswerKind::Bool | AnswerKind::Declaration, Value::Bool(value)) => Val::Bool(*value),
+            (AnswerKind::Number, Value::Number(number)) => {
+                number.as_f64().map_or(Val::Unknown, Val::Num)
+            }
+            (AnswerKind::Text | AnswerKind::Code, Value::String(text)) => Val::Str(text.trim()),
+            (AnswerKind::Date, Value::String(text)) => {
+                parse_date(text).map_or(Val::Unknown, Val::Date)
+            }
+            (AnswerKind::Codes, Value::Array(codes)) => Val::Codes(codes),
+            _ => Val::Unknown,
+        }
+    }
+
+    fn compare(
+        &self,
+        cmp: Comparison,
+        left: Val<'_>,
+        right: Val<'_>,
+        order: Option<usize>,
+    ) -> Val<'static> {
+        use std::cmp::Ordering;
+        let ordering: Option<Ordering> = match (left, right) {
+            (Val::Num(a), Val::Num(b)) => a.partial_cmp(&b),
+            (Val::Date(a), Val::Date(b)) => Some(a.cmp(&b)),
+            (Val::Bool(a), Val::Bool(b)) => Some(a.cmp(&b)),
+            (Val::Str(a), Val::Str(b)) => match order.and_then(|order| self.v.orders.get(order)) {
+                Some(positions) => match (positions.get(a), positions.get(b)) {
+                    (Some(a), Some(b)) => Some(a.cmp(b)),
+                    _ => None,
+                },
+                None => Some(a.cmp(b)),
+            },
+            _ => None,
+        };
+        match ordering {
+            Some(ordering) => Val::Bool(cmp.holds(ordering)),
+            None => Val::Unknown,
+        }
+    }
+}
+
+fn tri_val(tri: Tri) -> Val<'static> {
+    match tri {
+        Tri::True => Val::Bool(true),
+        Tri::False => Val::Bool(false),
+        Tri::Unknown => Val::Unknown,
+    }
+}
+
+fn arithmetic<'a>(operator: Arithmetic, left: Val<'a>, right: Val<'a>) -> Val<'a> {
+    match (left, operator, right) {
+        (Val::Num(a), Arithmetic::Add, Val::Num(b)) => Val::Num(a + b),
+        (Val::Num(a), Arithmetic::Sub, Val::Num(b)) => Val::Num(a - b),
+        (Val::Num(a), Arithmetic::Mul, Val::Num(b)) => Val::Num(a * b),
+        (Val::Num(a), Arithmetic::Div, Val::Num(b)) if b != 0.0 => Val::Num(a / b),
+        (Val::Date(date), Arithmetic::Add, Val::Duration(amount, unit))
+        | (Val::Duration(amount, unit), Arithmetic::Add, Val::Date(date)) => {
+            shift(date, amount, unit).map_or(Val::Unknown, Val::Date)
+        }
+        (Val::Date(date), Arithmetic::Sub, Val::Duration(amount, unit)) => amount
+            .checked_neg()
+            .and_then(|amount| shift(date, amount, unit))
+            .map_or(Val::Unknown, Val::Date),
+        _ => Val::Unknown,
+    }
+}
+
+/// `date` moved by a length of time; months and years keep the day, clamped to the month's
+/// length (31 March + 1 month = 30 April). None outside the calendar's range.
+pub(crate) fn shift(date: Date, amount: i64, unit: DurationUnit) -> Option<Date> {
+    let span = match unit {
+        DurationUnit::Days => jiff::Span::new().try_days(amount),
+        DurationUnit::Weeks => jiff::Span::new().try_weeks(amount),
+        DurationUnit::Months => jiff::Span::new().try_months(amount),
+        DurationUnit::Years => jiff::Span::new().try_years(amount),
+    }
+    .ok()?;
+    date.checked_add(span).ok()
+}
+
+/// Age in whole years on `on` of someone born on `birth` (negative before birth).
+pub(crate) fn age(birth: Date, on: Date) -> i32 {
+    let mut years = i32::from(on.year()) - i32::from(birth.year());
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// A date answer: exactly `YYYY-MM-DD`, a real date.
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
+    let bytes = text.as_bytes();
+    let shape = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(index, byte)| index == 4 || index == 7 || byte.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Whether an answer is empty: null, blank text or an empty list. Empty answers count as
+/// unanswered in rules; validation says to leave them out.
+pub(crate) fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(text) => text.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}

@@ -1,0 +1,127 @@
+//! The formats of the formatted question types (email, UK phone, UK postcode, NHS number,
+//! unique pupil number), as patterns shared with the JSON Schema renderer, plus the check
+//! digits that no pattern can express.
+
+/// An email address: something, `@`, a domain with a dot. At most 254 characters.
+pub const EMAIL_PATTERN: &str = r"^[^@\s]+@[^@\s]+\.[^@\s]+$";
+/// The longest email address (RFC 5321).
+pub const EMAIL_MAX_LENGTH: usize = 254;
+
+/// A UK telephone number: `0` and 9 or 10 more digits, or `+44` (perhaps `+44 (0)`) and 9 or
+/// 10 digits, with spaces, hyphens and brackets anywhere between the digits.
+pub const PHONE_PATTERN: &str =
+    r"^[ ()-]*(?:0|\+[ ()-]*44(?:[ ()-]*0)?)(?:[ ()-]*[0-9]){9,10}[ ()-]*$";
+
+/// A full UK postcode, in capitals or not, with or without the space.
+pub const POSTCODE_PATTERN: &str =
+    r"^(?:[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}|[Gg][Ii][Rr] ?0[Aa]{2})$";
+
+/// An NHS number's shape: ten digits, perhaps grouped 3-3-4 by spaces or hyphens.
+pub const NHS_NUMBER_PATTERN: &str = r"^[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}$";
+
+/// A unique pupil number's shape: a check letter, eleven digits, and a digit or a letter (a
+/// temporary UPN). The letters I, O and S are never used.
+pub const UPN_PATTERN: &str = r"^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$";
+
+/// The most characters a `text` answer may have when the question sets no `max_length`.
+pub const TEXT_MAX_CHARS: usize = 10_000;
+/// The most characters a `long_text` answer may have when the question sets no `max_length`.
+pub const LONG_TEXT_MAX_CHARS: usize = 100_000;
+
+/// Whether a character is a control character that no typed answer contains: every C0 and C1
+/// control and DEL, except tab, line feed and carriage return.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// The same characters as a regular expression class, for JSON Schema patterns.
+pub const FORBIDDEN_CONTROL_CLASS: &str = r"[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]";
+
+/// The 23 letters of UPN check letters, in order.
+const UPN_LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPQRTUVWXYZ";
+
+/// Whether an NHS number (in the shape of `NHS_NUMBER_PATTERN`) has a valid modulus 11 check
+/// digit.
+pub fn nhs_number_check_digit_ok(text: &str) -> bool {
+    let digits: Vec<u32> = text.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 10 {
+        return false;
+    }
+    let sum: u32 = digits[..9]
+        .iter()
+        .zip((2..=10).rev())
+        .map(|(digit, weight)| digit * weight)
+        .sum();
+    let check = 11 - sum % 11;
+    match check {
+        11 => digits[9] == 0,
+        10 => false,
+        check => digits[9] == check,
+    }
+}
+
+/// Whether a unique pupil number (in the shape of `UPN_PATTERN`) has the right check letter
+/// (DfE algorithm: characters 2 to 13 weighted 2 to 13, modulo 23).
+pub fn upn_check_letter_ok(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 13 {
+        return false;
+    }
+    let mut sum = 0u32;
+    for (index, byte) in bytes[1..].iter().enumerate() {
+        let value = match byte {
+            b'0'..=b'9' => u32::from(byte - b'0'),
+            letter => match UPN_LETTERS.iter().position(|l| l == letter) {
+                Some(position) => position as u32,
+                None => return false,
+            },
+        };
+        sum += value * (index as u32 + 2);
+    }
+    UPN_LETTERS[(sum % 23) as usize] == bytes[0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nhs_numbers() {
+        assert!(nhs_number_check_digit_ok("9434765919"));
+        assert!(nhs_number_check_digit_ok("943 476 5919"));
+        assert!(!nhs_number_check_digit_ok("9434765918"));
+        assert!(nhs_number_check_digit_ok("4010232137"));
+    }
+
+    #[test]
+    fn upns() {
+        assert!(upn_check_letter_ok("K801200112347"));
+        assert!(upn_check_letter_ok("G307401519001"));
+        assert!(!upn_check_letter_ok("A801200112347"));
+    }
+
+    #[test]
+    fn phones_and_postcodes() {
+        let phone = regex::Regex::new(PHONE_PATTERN).unwrap();
+        for ok in [
+            "020 7946 0958",
+            "07700 900123",
+            "+44 (0)20 7946 0958",
+            "+447700900123",
+            "(01632) 960001",
+            "01632 960 001",
+        ] {
+            assert!(phone.is_match(ok), "{ok}");
+        }
+        for bad in ["12345", "+1 202 555 0101", "0770090012345", "phone"] {
+            assert!(!phone.is_match(bad), "{bad}");
+        }
+        let postcode = regex::Regex::new(POSTCODE_PATTERN).unwrap();
+        for ok in ["SW1A 2AA", "w5 3pd", "EC1A1BB", "GIR 0AA"] {
+            assert!(postcode.is_match(ok), "{ok}");
+        }
+        for bad in ["SW1A", "12345", "SW1A  2AA"] {
+            assert!(!postcode.is_match(bad), "{bad}");
+        }
+    }
+}

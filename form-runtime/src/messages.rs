@@ -1,0 +1,214 @@
+//! The standard error messages, in GOV.UK style: say what to do, in the words of the question,
+//! without blame ("Enter the date of birth", "Select the team", "Outcome must be 300 words or
+//! fewer"). A designer's own message, where the form gives one, replaces these.
+
+use jiff::civil::Date;
+
+/// Words that already make a label a noun phrase: "Enter your name", not "Enter the your name".
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "your", "their", "his", "her", "its", "my", "our", "this", "that", "these",
+    "those", "any", "each", "every", "some", "all",
+];
+
+/// A question's label, turned into the parts of a message.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Wording<'a> {
+    label: &'a str,
+}
+
+impl<'a> Wording<'a> {
+    pub(crate) fn new(label: &'a str) -> Wording<'a> {
+        Wording {
+            label: label.trim(),
+        }
+    }
+
+    /// Whether the label is a question ("Does the child have an EHC plan?"): such labels do
+    /// not fit "Enter the ..." and get wording of their own.
+    fn is_question(self) -> bool {
+        const OPENERS: &[&str] = &[
+            "what", "how", "why", "who", "when", "where", "which", "whose", "does", "do", "is",
+            "are", "has", "have", "can", "did", "will", "would", "should", "tell", "describe",
+            "please", "list", "give",
+        ];
+        let first = self
+            .label
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        self.label.ends_with('?') || self.label.is_empty() || OPENERS.contains(&first.as_str())
+    }
+
+    /// The label as the object of a verb: "the date of birth", "your email address", "the
+    /// UPN". None for a question label.
+    pub(crate) fn object(self) -> Option<String> {
+        if self.is_question() {
+            return None;
+        }
+        let first = self.label.split_whitespace().next().unwrap_or_default();
+        let lowered = lower_first(self.label);
+        if DETERMINERS.contains(&first.to_lowercase().as_str()) {
+            Some(lowered)
+        } else {
+            Some(format!("the {lowered}"))
+        }
+    }
+
+    /// The label as the subject of a sentence: "Date of birth", or "The answer" for a
+    /// question label.
+    pub(crate) fn subject(self) -> String {
+        if self.is_question() {
+            "The answer".to_owned()
+        } else {
+            self.label.to_owned()
+        }
+    }
+
+    /// "Enter the date of birth" / "Enter an answer".
+    pub(crate) fn enter(self) -> String {
+        match self.object() {
+            Some(object) => format!("Enter {object}"),
+            None => "Enter an answer".to_owned(),
+        }
+    }
+
+    /// "Select the team" / "Select an answer".
+    pub(crate) fn select(self) -> String {
+        match self.object() {
+            Some(object) => format!("Select {object}"),
+            None => "Select an answer".to_owned(),
+        }
+    }
+
+    /// "Enter the date of birth in the correct format" / "Enter an answer in the correct
+    /// format".
+    pub(crate) fn correct_format(self) -> String {
+        format!("{} in the correct format", self.enter())
+    }
+
+    /// "Remove the answer to “Date of birth”, ...".
+    pub(crate) fn quoted(self) -> String {
+        format!("“{}”", self.label)
+    }
+}
+
+/// Lowercases the first letter, unless the first word is an acronym (UPN, NHS, EHC) or "I".
+fn lower_first(text: &str) -> String {
+    let first = text.split_whitespace().next().unwrap_or_default();
+    let letters: Vec<char> = first.chars().filter(|c| c.is_alphabetic()).collect();
+    let acronym = letters.len() > 1 && letters.iter().skip(1).any(|c| c.is_uppercase());
+    if acronym || first == "I" {
+        return text.to_owned();
+    }
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A number as people write it: `5`, not `5.0`.
+pub(crate) fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// `count` things: "1 outcome", "3 outcomes", "2 entries".
+pub(crate) fn count(count: u32, thing: &str) -> String {
+    let thing = lower_first(thing.trim());
+    if count == 1 {
+        return format!("1 {thing}");
+    }
+    const UNCOUNTABLE: &[&str] = &[
+        "advice", "information", "evidence", "support", "equipment", "feedback", "training",
+        "provision",
+    ];
+    let plural = if UNCOUNTABLE.contains(&thing.to_lowercase().as_str()) {
+        format!("{thing} entries")
+    } else if thing.ends_with('s') {
+        thing
+    } else if let Some(stem) = thing.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'o', 'u'])
+    {
+        format!("{stem}ies")
+    } else {
+        format!("{thing}s")
+    };
+    format!("{count} {plural}")
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date as GOV.UK writes it: "12 March 2024".
+pub(crate) fn date(date: Date) -> String {
+    let month = MONTHS
+        .get(usize::try_from(date.month() - 1).unwrap_or(0))
+        .copied()
+        .unwrap_or_default();
+    format!("{} {month} {}", date.day(), date.year())
+}
+
+/// A size in bytes as people read it: "10MB", "500KB".
+pub(crate) fn size(bytes: u64) -> String {
+    const MB: u64 = 1 << 20;
+    const KB: u64 = 1 << 10;
+    if bytes >= MB && bytes.is_multiple_of(MB) {
+        format!("{}MB", bytes / MB)
+    } else if bytes >= MB {
+        format!("{:.1}MB", bytes as f64 / MB as f64)
+    } else if bytes >= KB {
+        format!("{}KB", bytes / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wording() {
+        assert_eq!(
+            Wording::new("Date of birth").enter(),
+            "Enter the date of birth"
+        );
+        assert_eq!(
+            Wording::new("Your email address").enter(),
+            "Enter your email address"
+        );
+        assert_eq!(Wording::new("UPN").enter(), "Enter the UPN");
+        assert_eq!(Wording::new("Team").select(), "Select the team");
+        assert_eq!(
+            Wording::new("Does the child attend school?").select(),
+            "Select an answer"
+        );
+        assert_eq!(Wording::new("Outcome").subject(), "Outcome");
+        assert_eq!(count(1, "Outcome"), "1 outcome");
+        assert_eq!(count(3, "Outcome"), "3 outcomes");
+        assert_eq!(count(2, "Strategy"), "2 strategies");
+        assert_eq!(count(2, "Day"), "2 days");
+        assert_eq!(count(4, "Advice"), "4 advice entries");
+        assert_eq!(date(jiff::civil::date(2024, 3, 12)), "12 March 2024");
+        assert_eq!(size(10 << 20), "10MB");
+        assert_eq!(number(5.0), "5");
+        assert_eq!(number(2.5), "2.5");
+    }
+}

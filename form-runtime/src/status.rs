@@ -1,0 +1,277 @@
+//! What the portals show around validation: which parts are visible, how far each section has
+//! got, and a tidied copy of a draft.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::Date;
+use crate::compiled::{NodeKind, QKind, Validator, audience_index};
+use crate::error::{ErrorCode, ValidationError};
+use crate::eval::{Eval, Frame, is_blank};
+use crate::validate::{Mode, Seg, ValidateOptions, pointer};
+
+/// Which sections and elements are shown for some answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Visibility {
+    /// Each section's id and whether it is shown, in order.
+    pub sections: Vec<(String, bool)>,
+    /// Each element's JSON Pointer and whether it is shown, in document order. Elements of a
+    /// block are listed for each of its entries (`/outcomes/0/team`), and only when the block
+    /// is shown; content is listed under its id.
+    pub elements: Vec<(String, bool)>,
+}
+
+impl Visibility {
+    /// Whether the section is shown (None: no such section).
+    pub fn section(&self, id: &str) -> Option<bool> {
+        self.sections
+            .iter()
+            .find(|(s, _)| s == id)
+            .map(|(_, shown)| *shown)
+    }
+
+    /// Whether the element at `pointer` is shown (None: not listed).
+    pub fn element(&self, pointer: &str) -> Option<bool> {
+        self.elements
+            .iter()
+            .find(|(p, _)| p == pointer)
+            .map(|(_, shown)| *shown)
+    }
+}
+
+/// How far a section has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionState {
+    /// Not shown, given the answers, or not part of the form for the audience.
+    Hidden,
+    /// Nothing answered yet, and something is required.
+    NotStarted,
+    /// Something required is missing, or an answer has an error.
+    Incomplete,
+    /// Everything required is answered and every answer is valid.
+    Complete,
+}
+
+/// A section's progress, for a task list or a preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionStatus {
+    /// The section's id.
+    pub section: String,
+    /// Its title.
+    pub title: String,
+    /// How far it has got.
+    pub state: SectionState,
+    /// What is still to be answered: `required` and `min_entries` errors.
+    pub missing: Vec<ValidationError>,
+    /// The other errors in its answers.
+    pub errors: Vec<ValidationError>,
+}
+
+impl Validator {
+    /// Which sections and elements are shown for `answers` on `today`. Missing answers are
+    /// unanswered, never an error; answers that are not an object show what an empty
+    /// submission shows.
+    pub fn visibility(&self, answers: &Value, today: Date) -> Visibility {
+        let empty = Map::new();
+        let object = answers.as_object().unwrap_or(&empty);
+        let ev = Eval::new(self, today);
+        let root = ev.frame(0, object, None);
+        let mut out = Visibility {
+            sections: Vec::new(),
+            elements: Vec::new(),
+        };
+        let mut path = Vec::new();
+        for (index, section) in self.sections.iter().enumerate() {
+            out.sections
+                .push((section.id.clone(), ev.section_visible(&root, index)));
+            self.visibility_of(&ev, &root, &section.elements, &mut path, &mut out.elements);
+        }
+        out
+    }
+
+    fn visibility_of<'a>(
+        &'a self,
+        ev: &Eval<'a>,
+        frame: &Frame<'a, '_>,
+        elements: &'a [usize],
+        path: &mut Vec<Seg<'a>>,
+        out: &mut Vec<(String, bool)>,
+    ) {
+        for &index in elements {
+            let node = &self.nodes[index];
+            path.push(Seg::Key(&node.id));
+            let shown = ev.visible(frame, index);
+            out.push((pointer(path), shown));
+            if let (true, NodeKind::Repeat { level, .. }, Some(slot)) =
+                (shown, &node.kind, node.slot)
+                && let Some(Value::Array(entries)) = frame.slots[slot].value
+            {
+                for (position, entry) in entries.iter().enumerate() {
+                    if let Value::Object(object) = entry {
+                        path.push(Seg::Index(position));
+                        let entry = ev.frame(*level, object, Some(frame));
+                        self.visibility_of(ev, &entry, &self.levels[*level].elements, path, out);
+                        path.pop();
+                    }
+                }
+            }
+            path.pop();
+        }
+    }
+
+    /// Each section's progress: hidden, not started, incomplete (with what is missing) or
+    /// complete. Required answers are enforced whatever `options.mode` says; the audience
+    /// only decides which sections exist for it (a section it does not see is hidden), so
+    /// pass the whole record.
+    pub fn completeness(&self, answers: &Value, options: &ValidateOptions) -> Vec<SectionStatus> {
+        let whole = ValidateOptions {
+            audience: None,
+            mode: Mode::Submit,
+            ..*options
+        };
+        let mut errors = self.collect(answers, &whole).errors;
+        let visibility = self.visibility(answers, options.today);
+        let empty = Map::new();
+        let object = answers.as_object().unwrap_or(&empty);
+        let mut out = Vec::new();
+        for (index, (section, (_, shown))) in
+            self.sections.iter().zip(visibility.sections).enumerate()
+        {
+            let title = self.form.sections[index].title.clone();
+            let seen = options
+                .audience
+                .is_none_or(|audience| section.seen_by[audience_index(audience)]);
+            let (mine, rest): (Vec<_>, Vec<_>) =
+                errors.into_iter().partition(|(at, _)| *at == Some(index));
+            errors = rest;
+            let (missing, errors): (Vec<_>, Vec<_>) =
+                mine.into_iter().map(|(_, error)| error).partition(|error| {
+                    matches!(error.code, ErrorCode::Required | ErrorCode::MinEntries)
+                });
+            let started = section.elements.iter().any(|&node| {
+                object
+                    .get(&self.nodes[node].id)
+                    .is_some_and(|value| !is_blank(value) && value != &Value::Bool(false))
+            });
+            let state = if !shown || !seen {
+                SectionState::Hidden
+            } else if !started && !missing.is_empty() {
+                SectionState::NotStarted
+            } else if missing.is_empty() && errors.is_empty() {
+                SectionState::Complete
+            } else {
+                SectionState::Incomplete
+            };
+            let (missing, errors) = if state == SectionState::Hidden {
+                (Vec::new(), Vec::new())
+            } else {
+                (missing, errors)
+            };
+            out.push(SectionStatus {
+                section: section.id.clone(),
+                title,
+                state,
+                missing,
+                errors,
+            });
+        }
+        out
+    }
+
+    /// A tidied copy of `answers`: text trimmed, empty answers (blank text, empty lists,
+    /// null) dropped, and answers to questions that the other answers now hide dropped, as
+    /// when a parent changes an earlier answer. Keys the form does not know are kept (the
+    /// validation reports them; nothing is lost silently). Answers that are not an object are
+    /// returned unchanged.
+    pub fn normalize(&self, answers: &Value, today: Date) -> Value {
+        let Value::Object(object) = answers else {
+            return answers.clone();
+        };
+        let tidy = Value::Object(self.tidy(0, object));
+        let Value::Object(object) = &tidy else {
+            return tidy;
+        };
+        let ev = Eval::new(self, today);
+        let root = ev.frame(0, object, None);
+        Value::Object(self.drop_hidden(&ev, &root, object))
+    }
+
+    /// Trims text and drops empty answers, at `level` and below.
+    fn tidy(&self, level: usize, object: &Map<String, Value>) -> Map<String, Value> {
+        let layout = &self.levels[level];
+        let mut out = Map::new();
+        for (key, value) in object {
+            let node = layout
+                .keys
+                .binary_search_by(|(known, _)| known.as_str().cmp(key))
+                .ok()
+                .map(|found| &self.nodes[layout.keys[found].1]);
+            let Some(node) = node else {
+                out.insert(key.clone(), value.clone());
+                continue;
+            };
+            if is_blank(value) {
+                continue;
+            }
+            let value = match (&node.kind, value) {
+                (
+                    NodeKind::Question(QKind::Text { .. } | QKind::Formatted(..)),
+                    Value::String(text),
+                ) => Value::String(text.trim().to_owned()),
+                (NodeKind::Repeat { level, .. }, Value::Array(entries)) => Value::Array(
+                    entries
+                        .iter()
+                        .map(|entry| match entry {
+                            Value::Object(entry) => Value::Object(self.tidy(*level, entry)),
+                            other => other.clone(),
+                        })
+                        .collect(),
+                ),
+                (_, value) => value.clone(),
+            };
+            out.insert(key.clone(), value);
+        }
+        out
+    }
+
+    fn drop_hidden<'a>(
+        &'a self,
+        ev: &Eval<'a>,
+        frame: &Frame<'a, '_>,
+        object: &'a Map<String, Value>,
+    ) -> Map<String, Value> {
+        let layout = &self.levels[frame.level];
+        let mut out = Map::new();
+        for (key, value) in object {
+            let Ok(found) = layout
+                .keys
+                .binary_search_by(|(known, _)| known.as_str().cmp(key))
+            else {
+                out.insert(key.clone(), value.clone());
+                continue;
+            };
+            let index = layout.keys[found].1;
+            if !ev.visible(frame, index) {
+                continue;
+            }
+            let value = match (&self.nodes[index].kind, value) {
+                (NodeKind::Repeat { level, .. }, Value::Array(entries)) => Value::Array(
+                    entries
+                        .iter()
+                        .map(|entry| match entry {
+                            Value::Object(entry_object) => {
+                                let entry = ev.frame(*level, entry_object, Some(frame));
+                                Value::Object(self.drop_hidden(ev, &entry, entry_object))
+                            }
+                            other => other.clone(),
+                        })
+                        .collect(),
+                ),
+                (_, value) => value.clone(),
+            };
+            out.insert(key.clone(), value);
+        }
+        out
+    }
+}

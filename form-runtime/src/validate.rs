@@ -1,0 +1,991 @@
+//! Validating a submission: every error, in document order, each with the JSON Pointer of
+//! the answer, a stable code and a message for the person filling the form.
+
+use jiff::civil::Date;
+use serde_json::Value;
+
+use crate::compiled::{
+    Accept, CCheck, Format, NodeKind, QKind, Requirement, Validator, audience_index,
+};
+use crate::error::{ErrorCode, ValidationError};
+use crate::eval::{Eval, Frame, Tri, is_blank, parse_date};
+use crate::formats;
+use crate::messages::{self, Wording};
+use crate::{Audience, DateBoundKind};
+
+/// Whether required answers are enforced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// A submission: everything required must be answered.
+    #[default]
+    Submit,
+    /// A draft being saved: what is answered must be right, but nothing is required yet, blocks
+    /// may have fewer entries than their minimum, empty answers count as unanswered, and a
+    /// cross-field check runs only once everything it reads is answered.
+    Draft,
+}
+
+/// How to validate: the date, who is submitting and whether it is a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// The date that `today` means in rules and date bounds (the caller's clock: libraries never
+    /// read it).
+    pub today: Date,
+    /// Who submits the answers. `None` validates a whole record, such as the local authority's
+    /// stored copy. With an audience, answers to parts that audience does not see are
+    /// `not_for_audience` errors, answers to parts locked for it are `locked` errors, and
+    /// neither kind of part is required of it.
+    pub audience: Option<Audience>,
+    /// Submission or draft.
+    pub mode: Mode,
+}
+
+impl ValidateOptions {
+    /// A submission of the whole record, on `today`.
+    pub fn new(today: Date) -> ValidateOptions {
+        ValidateOptions {
+            today,
+            audience: None,
+            mode: Mode::Submit,
+        }
+    }
+
+    /// The same options for answers submitted by `audience`.
+    pub fn audience(self, audience: Audience) -> ValidateOptions {
+        ValidateOptions {
+            audience: Some(audience),
+            ..self
+        }
+    }
+
+    /// The same options for a draft.
+    pub fn draft(self) -> ValidateOptions {
+        ValidateOptions {
+            mode: Mode::Draft,
+            ..self
+        }
+    }
+}
+
+/// One step of a JSON Pointer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Renders a JSON Pointer (RFC 6901).
+pub(crate) fn pointer(path: &[Seg<'_>]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        out.push('/');
+        match segment {
+            Seg::Key(key) => {
+                for c in key.chars() {
+                    match c {
+                        '~' => out.push_str("~0"),
+                        '/' => out.push_str("~1"),
+                        c => out.push(c),
+                    }
+                }
+            }
+            Seg::Index(index) => out.push_str(&index.to_string()),
+        }
+    }
+    out
+}
+
+/// Where errors go: collected with their messages, or only counted.
+pub(crate) trait Sink {
+    /// Whether to stop at once (the answer is known).
+    fn stopped(&self) -> bool;
+    /// Records an error in `section` (None: not in one) at `path`.
+    fn push(
+        &mut self,
+        section: Option<usize>,
+        path: &[Seg<'_>],
+        code: ErrorCode,
+        check: Option<&str>,
+        message: impl FnOnce() -> String,
+    );
+}
+
+/// Collects every error with its message.
+#[derive(Debug, Default)]
+pub(crate) struct Collect {
+    pub(crate) errors: Vec<(Option<usize>, ValidationError)>,
+}
+
+impl Sink for Collect {
+    fn stopped(&self) -> bool {
+        false
+    }
+
+    fn push(
+        &mut self,
+        section: Option<usize>,
+        path: &[Seg<'_>],
+        code: ErrorCode,
+        check: Option<&str>,
+        message: impl FnOnce() -> String,
+    ) {
+        self.errors.push((
+            section,
+            ValidationError {
+                path: pointer(path),
+                code,
+                message: message(),
+                check: check.map(str::to_owned),
+            },
+        ));
+    }
+}
+
+/// Stops at the first error and builds nothing.
+#[derive(Debug, Default)]
+struct First {
+    failed: bool,
+}
+
+impl Sink for First {
+    fn stopped(&self) -> bool {
+        self.failed
+    }
+
+    fn push(
+        &mut self,
+        _: Option<usize>,
+        _: &[Seg<'_>],
+        _: ErrorCode,
+        _: Option<&str>,
+        _: impl FnOnce() -> String,
+    ) {
+        self.failed = true;
+    }
+}
+
+impl Validator {
+    /// Every error in `answers`, in document order (then unknown keys).
+    pub fn validate(&self, answers: &Value, options: &ValidateOptions) -> Vec<ValidationError> {
+        self.collect(answers, options)
+            .errors
+            .into_iter()
+            .map(|(_, error)| error)
+            .collect()
+    }
+
+    /// Whether `answers` has no error: the same verdict as [`Validator::validate`] returning
+    /// nothing, but it stops at the first error and builds no messages.
+    pub fn is_valid(&self, answers: &Value, options: &ValidateOptions) -> bool {
+        let mut walker = Walker::new(self, options, First::default());
+        walker.run(answers);
+        !walker.sink.failed
+    }
+
+    pub(crate) fn collect(&self, answers: &Value, options: &ValidateOptions) -> Collect {
+        let mut walker = Walker::new(self, options, Collect::default());
+        walker.run(answers);
+        walker.sink
+    }
+}
+
+struct Walker<'a, S> {
+    ev: Eval<'a>,
+    sink: S,
+    path: Vec<Seg<'a>>,
+    draft: bool,
+    audience: Option<usize>,
+}
+
+impl<'a, S: Sink> Walker<'a, S> {
+    fn new(validator: &'a Validator, options: &'a ValidateOptions, sink: S) -> Walker<'a, S> {
+        Walker {
+            ev: Eval::new(validator, options.today),
+            sink,
+            path: Vec::new(),
+            draft: options.mode == Mode::Draft,
+            audience: options.audience.map(audience_index),
+        }
+    }
+
+    fn run(&mut self, answers: &'a Value) {
+        let Value::Object(object) = answers else {
+            let found = crate::answers::describe_json(answers);
+            self.sink.push(None, &[], ErrorCode::WrongType, None, || {
+                format!("The answers must be an object keyed by question id, not {found}")
+            });
+            return;
+        };
+        let v = self.ev.v;
+        let root = self.ev.frame(0, object, None);
+        for (index, section) in v.sections.iter().enumerate() {
+            self.elements(&root, &section.elements);
+            let writable = self.audience.is_none_or(|a| section.writable_by[a]);
+            if writable && self.ev.section_visible(&root, index) {
+                self.checks(&root, &section.checks, Some(index));
+            }
+            if self.sink.stopped() {
+                return;
+            }
+        }
+        self.checks(&root, &v.form_checks, None);
+        self.unknown(&root, None);
+    }
+
+    fn elements(&mut self, frame: &Frame<'a, '_>, elements: &'a [usize]) {
+        for &node in elements {
+            self.element(frame, node);
+            if self.sink.stopped() {
+                return;
+            }
+        }
+    }
+
+    fn unknown(&mut self, frame: &Frame<'a, '_>, section: Option<usize>) {
+        for key in &frame.unknown {
+            self.path.push(Seg::Key(key));
+            self.sink
+                .push(section, &self.path, ErrorCode::UnknownField, None, || {
+                    format!("Remove “{key}”: it is not a question at this place in the form")
+                });
+            self.path.pop();
+        }
+    }
+
+    fn required_now(&self, frame: &Frame<'a, '_>, node: usize) -> bool {
+        if self.draft {
+            return false;
+        }
+        match &self.ev.v.nodes[node].required {
+            Requirement::Optional => false,
+            Requirement::Always => true,
+            Requirement::When(rule) => self.ev.tri(frame, rule) == Tri::True,
+        }
+    }
+
+    fn element(&mut self, frame: &Frame<'a, '_>, index: usize) {
+        let v = self.ev.v;
+        let node = &v.nodes[index];
+        let Some(slot) = node.slot else {
+            return; // content
+        };
+        let value = frame.slots[slot]
+            .value
+            .filter(|value| !(self.draft && is_blank(value)));
+        let section = Some(node.section);
+        let wording = Wording::new(&node.label);
+        self.path.push(Seg::Key(&node.id));
+        if let Some(audience) = self.audience {
+            let who = Audience::ALL[audience];
+            if !node.seen_by[audience] {
+                if value.is_some() {
+                    self.sink
+                        .push(section, &self.path, ErrorCode::NotForAudience, None, || {
+                            format!(
+                                "Remove the answer to {}: it is not part of this form for {}",
+                                wording.quoted(),
+                                audience_words(who)
+                            )
+                        });
+                }
+                self.path.pop();
+                return;
+            }
+            if !node.writable_by[audience] {
+                if value.is_some() {
+                    self.sink
+                        .push(section, &self.path, ErrorCode::Locked, None, || {
+                            format!(
+                                "Remove the answer to {}: it is locked and cannot be changed by {}",
+                                wording.quoted(),
+                                audience_words(who)
+                            )
+                        });
+                }
+                self.path.pop();
+                return;
+            }
+        }
+        if !self.ev.visible(frame, index) {
+            if value.is_some() {
+                self.sink
+                    .push(section, &self.path, ErrorCode::HiddenAnswered, None, || {
+                        format!(
+                            "Remove the answer to {}: it does not apply, given the other answers",
+                            wording.quoted()
+                        )
+                    });
+            }
+            self.path.pop();
+            return;
+        }
+        match &node.kind {
+            NodeKind::Content => {}
+            NodeKind::Question(kind) => match value {
+                None => self.missing(frame, index, kind),
+                Some(value) if is_blank(value) => {
+                    if self.required_now(frame, index) {
+                        self.missing(frame, index, kind);
+                    } else {
+                        self.sink
+                            .push(section, &self.path, ErrorCode::Empty, None, || {
+                                format!(
+                                    "{} is empty: leave it out when there is no answer",
+                                    wording.subject()
+                                )
+                            });
+                    }
+                }
+                Some(value) => self.answer(frame, index, kind, value),
+            },
+            NodeKind::Repeat {
+                level,
+                title,
+                item,
+                min,
+                max,
+            } => {
+                let entries: &'a [Value] = match value {
+                    None => &[],
+                    Some(Value::Array(entries)) => entries,
+                    Some(other) => {
+                        let found = crate::answers::describe_json(other);
+                        self.sink
+                            .push(section, &self.path, ErrorCode::WrongType, None, || {
+                                format!("{title} must be a list of entries, not {found}")
+                            });
+                        self.path.pop();
+                        return;
+                    }
+                };
+                let len = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+                if let Some(min) = min
+                    && !self.draft
+                    && len < min.value
+                {
+                    self.sink
+                        .push(section, &self.path, ErrorCode::MinEntries, None, || {
+                            custom(&min.message).unwrap_or_else(|| {
+                                format!("Add at least {}", messages::count(min.value, item))
+                            })
+                        });
+                }
+                if let Some(max) = max
+                    && len > max.value
+                {
+                    self.sink
+                        .push(section, &self.path, ErrorCode::MaxEntries, None, || {
+                            custom(&max.message).unwrap_or_else(|| {
+                                format!(
+                                    "{title} must have {} or fewer",
+                                    messages::count(max.value, item)
+                                )
+                            })
+                        });
+                }
+                let level = *level;
+                for (position, entry) in entries.iter().enumerate() {
+                    self.path.push(Seg::Index(position));
+                    match entry {
+                        Value::Object(object) => {
+                            let entry = self.ev.frame(level, object, Some(frame));
+                            let layout = &v.levels[level];
+                            self.elements(&entry, &layout.elements);
+                            self.checks(&entry, &layout.checks, section);
+                            self.unknown(&entry, section);
+                        }
+                        other => {
+                            let found = crate::answers::describe_json(other);
+                            self.sink.push(section, &self.path, ErrorCode::WrongType, None, || {
+                                format!("Each {} must be an object keyed by question id, not {found}", lower(item))
+                            });
+                        }
+                    }
+                    self.path.pop();
+                    if self.sink.stopped() {
+                        break;
+                    }
+                }
+            }
+        }
+        self.path.pop();
+    }
+
+    /// A question with no answer (or an empty one): an error when it is required now.
+    fn missing(&mut self, frame: &Frame<'a, '_>, index: usize, kind: &QKind) {
+        if !self.required_now(frame, index) {
+            return;
+        }
+        let node = &self.ev.v.nodes[index];
+        let wording = Wording::new(&node.label);
+        self.sink.push(
+            Some(node.section),
+            &self.path,
+            ErrorCode::Required,
+            None,
+            || {
+                custom(&node.required_message).unwrap_or_else(|| match kind {
+                    QKind::Choice { .. } | QKind::Multi { .. } | QKind::Person => wording.select(),
+                    QKind::YesNo => match wording.object() {
+                        Some(object) => format!("Select yes or no for {object}"),
+                        None => "Select yes or no".to_owned(),
+                    },
+                    QKind::Declaration => format!("Confirm {}: tick the box", wording.quoted()),
+                    QKind::File { .. } => match wording.object() {
+                        Some(object) => format!("Upload {object}"),
+                        None => "Upload a file".to_owned(),
+                    },
+                    _ => wording.enter(),
+                })
+            },
+        );
+    }
+
+    fn answer(&mut self, frame: &Frame<'a, '_>, index: usize, kind: &'a QKind, value: &'a Value) {
+        let v = self.ev.v;
+        let node = &v.nodes[index];
+        let section = Some(node.section);
+        let wording = Wording::new(&node.label);
+        let subject = || wording.subject();
+        macro_rules! push {
+            ($code:expr, $limit:expr, $($message:tt)+) => {
+                self.sink.push(section, &self.path, $code, None, || {
+                    custom($limit).unwrap_or_else(|| format!($($message)+))
+                })
+            };
+        }
+        let wrong_type = |sink: &mut S, path: &[Seg<'_>], expected: &str| {
+            let found = crate::answers::describe_json(value);
+            sink.push(section, path, ErrorCode::WrongType, None, || {
+                format!("{} must be {expected}, not {found}", subject())
+            });
+        };
+        match kind {
+            QKind::Text {
+                long,
+                min_length,
+                max_length,
+                max_words,
+                pattern,
+            } => {
+                let Value::String(text) = value else {
+                    return wrong_type(&mut self.sink, &self.path, "text");
+                };
+                if !self.text_characters(text, section, wording) {
+                    return;
+                }
+                let length = text.chars().count();
+                let ceiling = if *long {
+                    formats::LONG_TEXT_MAX_CHARS
+                } else {
+                    formats::TEXT_MAX_CHARS
+                };
+                match max_length {
+                    Some(max) if length > max.value as usize => {
+                        push!(
+                            ErrorCode::MaxLength,
+                            &max.message,
+                            "{} must be {} characters or fewer",
+                            subject(),
+                            max.value
+                        )
+                    }
+                    None if length > ceiling => {
+                        push!(
+                            ErrorCode::MaxLength,
+                            &None,
+                            "{} must be {ceiling} characters or fewer",
+                            subject()
+                        )
+                    }
+                    _ => {}
+                }
+                if let Some(min) = min_length
+                    && length < min.value as usize
+                {
+                    push!(
+                        ErrorCode::MinLength,
+                        &min.message,
+                        "{} must be {} characters or more",
+                        subject(),
+                        min.value
+                    );
+                }
+                if let Some(max) = max_words
+                    && text.split_whitespace().count() > max.value as usize
+                {
+                    push!(
+                        ErrorCode::MaxWords,
+                        &max.message,
+                        "{} must be {} words or fewer",
+                        subject(),
+                        max.value
+                    );
+                }
+                if let Some((regex, message)) = pattern
+                    && !regex.is_match(text)
+                {
+                    push!(ErrorCode::Pattern, message, "{}", wording.correct_format());
+                }
+            }
+            QKind::Formatted(format, regex) => {
+                let Value::String(text) = value else {
+                    return wrong_type(&mut self.sink, &self.path, "text");
+                };
+                if !self.text_characters(text, section, wording) {
+                    return;
+                }
+                let (code, ok) = match format {
+                    Format::Email => (
+                        ErrorCode::Email,
+                        text.len() <= formats::EMAIL_MAX_LENGTH && regex.is_match(text),
+                    ),
+                    Format::Phone => (ErrorCode::Phone, regex.is_match(text)),
+                    Format::Postcode => (ErrorCode::Postcode, regex.is_match(text)),
+                    Format::NhsNumber => (
+                        ErrorCode::NhsNumber,
+                        regex.is_match(text) && formats::nhs_number_check_digit_ok(text),
+                    ),
+                    Format::Upn => (
+                        ErrorCode::Upn,
+                        regex.is_match(text) && formats::upn_check_letter_ok(text),
+                    ),
+                };
+                if !ok {
+                    self.sink.push(section, &self.path, code, None, || match format {
+                        Format::Email => format!("{}, like name@example.com", wording.correct_format()),
+                        Format::Phone => format!("{}, like 01632 960 001, 07700 900 982 or +44 808 157 0192", wording.correct_format()),
+                        Format::Postcode => format!("{}, like SW1A 2AA", wording.correct_format()),
+                        Format::NhsNumber => "Enter a valid NHS number: 10 digits, like 485 777 3456".to_owned(),
+                        Format::Upn => "Enter a valid unique pupil number (UPN): a letter and 12 more characters, like A123456789012".to_owned(),
+                    });
+                }
+            }
+            QKind::Number {
+                integer,
+                min,
+                max,
+                decimals,
+            } => {
+                let Value::Number(number) = value else {
+                    return wrong_type(&mut self.sink, &self.path, "a number");
+                };
+                let Some(x) = number.as_f64() else {
+                    return wrong_type(&mut self.sink, &self.path, "a number");
+                };
+                if *integer && x.fract() != 0.0 {
+                    push!(
+                        ErrorCode::WholeNumber,
+                        &None,
+                        "{} must be a whole number",
+                        subject()
+                    );
+                }
+                if let Some(min) = min
+                    && x < min.value
+                {
+                    push!(
+                        ErrorCode::Min,
+                        &min.message,
+                        "{} must be {} or more",
+                        subject(),
+                        messages::number(min.value)
+                    );
+                }
+                if let Some(max) = max
+                    && x > max.value
+                {
+                    push!(
+                        ErrorCode::Max,
+                        &max.message,
+                        "{} must be {} or less",
+                        subject(),
+                        messages::number(max.value)
+                    );
+                }
+                if let Some(places) = decimals
+                    && decimal_places(number) > places.value
+                {
+                    push!(
+                        ErrorCode::Decimals,
+                        &places.message,
+                        "{} must have {} or fewer",
+                        subject(),
+                        messages::count(places.value, "decimal place")
+                    );
+                }
+            }
+            QKind::Date(bounds) => {
+                let Value::String(text) = value else {
+                    return wrong_type(&mut self.sink, &self.path, "a date written YYYY-MM-DD");
+                };
+                let Some(date) = parse_date(text) else {
+                    push!(
+                        ErrorCode::Date,
+                        &None,
+                        "{} must be a real date, written YYYY-MM-DD",
+                        subject()
+                    );
+                    return;
+                };
+                for bound in bounds {
+                    let Some(limit) = self.ev.date(frame, &bound.date) else {
+                        continue;
+                    };
+                    let (ok, code) = match bound.kind {
+                        DateBoundKind::Before => (date < limit, ErrorCode::Before),
+                        DateBoundKind::After => (date > limit, ErrorCode::After),
+                        DateBoundKind::NotBefore => (date >= limit, ErrorCode::NotBefore),
+                        DateBoundKind::NotAfter => (date <= limit, ErrorCode::NotAfter),
+                    };
+                    if !ok {
+                        push!(
+                            code,
+                            &bound.message,
+                            "{} must be {}",
+                            subject(),
+                            bound_words(bound.kind, bound.today, limit)
+                        );
+                    }
+                }
+            }
+            QKind::YesNo | QKind::Declaration => {
+                let Value::Bool(answer) = value else {
+                    return wrong_type(&mut self.sink, &self.path, "true or false");
+                };
+                if matches!(kind, QKind::Declaration) && !answer {
+                    self.missing(frame, index, kind);
+                }
+            }
+            QKind::Choice { codes } => {
+                let Value::String(code) = value else {
+                    return wrong_type(
+                        &mut self.sink,
+                        &self.path,
+                        "the code of one of the choices",
+                    );
+                };
+                if v.code_lists[*codes].binary_search(code).is_err() {
+                    push!(
+                        ErrorCode::Choice,
+                        &None,
+                        "{} from the list",
+                        wording.select()
+                    );
+                }
+            }
+            QKind::Multi {
+                codes,
+                min_selected,
+                max_selected,
+                exclusive,
+            } => {
+                let Value::Array(items) = value else {
+                    return wrong_type(&mut self.sink, &self.path, "a list of codes");
+                };
+                let list = &v.code_lists[*codes];
+                let mut exclusive_seen = false;
+                for (position, item) in items.iter().enumerate() {
+                    self.path.push(Seg::Index(position));
+                    match item {
+                        Value::String(code) => {
+                            let is_exclusive = exclusive.as_ref().is_some_and(|(c, _)| c == code);
+                            exclusive_seen |= is_exclusive;
+                            if !is_exclusive && list.binary_search(code).is_err() {
+                                push!(
+                                    ErrorCode::Choice,
+                                    &None,
+                                    "{} from the list",
+                                    wording.select()
+                                );
+                            } else if items[..position].contains(item) {
+                                push!(
+                                    ErrorCode::DuplicateChoice,
+                                    &None,
+                                    "Select each choice only once"
+                                );
+                            }
+                        }
+                        other => {
+                            let found = crate::answers::describe_json(other);
+                            self.sink
+                                .push(section, &self.path, ErrorCode::WrongType, None, || {
+                                    format!("Each choice must be a code, not {found}")
+                                });
+                        }
+                    }
+                    self.path.pop();
+                }
+                if let Some((_, label)) = exclusive
+                    && exclusive_seen
+                    && items.len() > 1
+                {
+                    push!(
+                        ErrorCode::Exclusive,
+                        &None,
+                        "Select “{label}” or select other choices, not both"
+                    );
+                }
+                let count = u32::try_from(items.len()).unwrap_or(u32::MAX);
+                if let Some(min) = min_selected
+                    && count < min.value
+                    && !exclusive_seen
+                {
+                    push!(
+                        ErrorCode::MinSelected,
+                        &min.message,
+                        "Select at least {}",
+                        messages::count(min.value, "choice")
+                    );
+                }
+                if let Some(max) = max_selected
+                    && count > max.value
+                {
+                    push!(
+                        ErrorCode::MaxSelected,
+                        &max.message,
+                        "Select {} or fewer",
+                        messages::count(max.value, "choice")
+                    );
+                }
+            }
+            QKind::File {
+                accept,
+                accept_words,
+                max_size,
+                min_files,
+                max_files,
+            } => {
+                let documents: &'a [Value] = if max_files.value > 1 {
+                    match value {
+                        Value::Array(items) => items,
+                        _ => return wrong_type(&mut self.sink, &self.path, "a list of documents"),
+                    }
+                } else {
+                    std::slice::from_ref(value)
+                };
+                let count = u32::try_from(documents.len()).unwrap_or(u32::MAX);
+                if count > max_files.value {
+                    push!(
+                        ErrorCode::MaxFiles,
+                        &max_files.message,
+                        "Select {} or fewer",
+                        messages::count(max_files.value, "file")
+                    );
+                }
+                if let Some(min) = min_files
+                    && count < min.value
+                {
+                    push!(
+                        ErrorCode::MinFiles,
+                        &min.message,
+                        "Select at least {}",
+                        messages::count(min.value, "file")
+                    );
+                }
+                let listed = max_files.value > 1;
+                for (position, document) in documents.iter().enumerate() {
+                    if listed {
+                        self.path.push(Seg::Index(position));
+                    }
+                    match file_reference(document) {
+                        None => {
+                            self.sink.push(section, &self.path, ErrorCode::File, None, || {
+                                "A document must be a reference with its id, name, media_type and size".to_owned()
+                            });
+                        }
+                        Some((name, media_type, size)) => {
+                            if !accept.is_empty() && !accepted(accept, name, media_type) {
+                                push!(
+                                    ErrorCode::Accept,
+                                    &None,
+                                    "The selected file must be a {accept_words}"
+                                );
+                            }
+                            if let Some(max) = max_size
+                                && size > max.value
+                            {
+                                push!(
+                                    ErrorCode::MaxSize,
+                                    &max.message,
+                                    "The selected file must be smaller than {}",
+                                    messages::size(max.value)
+                                );
+                            }
+                        }
+                    }
+                    if listed {
+                        self.path.pop();
+                    }
+                }
+            }
+            QKind::Person => {
+                if !person_reference(value) {
+                    self.sink
+                        .push(section, &self.path, ErrorCode::Person, None, || {
+                            "A person must be a reference with their id and name".to_owned()
+                        });
+                }
+            }
+        }
+    }
+
+    /// Reports text with control characters (other than tab and line breaks); true when the
+    /// text has none.
+    fn text_characters(
+        &mut self,
+        text: &str,
+        section: Option<usize>,
+        wording: Wording<'_>,
+    ) -> bool {
+        if text.chars().any(formats::is_forbidden_control) {
+            self.sink.push(
+                section,
+                &self.path,
+                ErrorCode::ControlCharacters,
+                None,
+                || format!("{} must not contain control characters", wording.subject()),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn checks(&mut self, frame: &Frame<'a, '_>, checks: &'a [CCheck], section: Option<usize>) {
+        let v = self.ev.v;
+        for check in checks {
+            let target = check.target.map(|target| &v.nodes[target]);
+            if let (Some(audience), Some(target)) = (self.audience, target)
+                && !target.writable_by[audience]
+            {
+                continue;
+            }
+            if self.draft
+                && check
+                    .reads
+                    .iter()
+                    .any(|&node| self.ev.in_scope(frame, node) && !self.ev.answered(frame, node))
+            {
+                continue;
+            }
+            let applies = check
+                .when
+                .as_ref()
+                .is_none_or(|when| self.ev.tri(frame, when) == Tri::True);
+            if !applies || self.ev.tri(frame, &check.require) != Tri::False {
+                continue;
+            }
+            let mut path = self.path.clone();
+            let mut section = section;
+            if let Some(target) = target {
+                path.truncate(2 * target.depth);
+                path.push(Seg::Key(&target.id));
+                section = Some(target.section);
+            }
+            self.sink.push(
+                section,
+                &path,
+                ErrorCode::Check,
+                check.id.as_deref(),
+                || check.message.clone(),
+            );
+        }
+    }
+}
+
+fn custom(message: &Option<String>) -> Option<String> {
+    message.clone()
+}
+
+fn lower(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn audience_words(audience: Audience) -> &'static str {
+    match audience {
+        Audience::Citizen => "parents, carers and young people",
+        Audience::Professional => "professionals",
+        Audience::La => "the local authority",
+    }
+}
+
+/// "in the past", "today or in the past", "before 12 March 2024", ...
+fn bound_words(kind: DateBoundKind, today: bool, limit: Date) -> String {
+    match (kind, today) {
+        (DateBoundKind::Before, true) => "in the past".to_owned(),
+        (DateBoundKind::NotAfter, true) => "today or in the past".to_owned(),
+        (DateBoundKind::After, true) => "in the future".to_owned(),
+        (DateBoundKind::NotBefore, true) => "today or in the future".to_owned(),
+        (DateBoundKind::Before, false) => format!("before {}", messages::date(limit)),
+        (DateBoundKind::NotAfter, false) => {
+            format!("the same as or before {}", messages::date(limit))
+        }
+        (DateBoundKind::After, false) => format!("after {}", messages::date(limit)),
+        (DateBoundKind::NotBefore, false) => {
+            format!("the same as or after {}", messages::date(limit))
+        }
+    }
+}
+
+/// The digits after the decimal point of a JSON number as written (`1.50` reads back as
+/// `1.5`, so 1 place; `1e-7`, 7 places).
+fn decimal_places(number: &serde_json::Number) -> u32 {
+    let text = number.to_string();
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], text[at + 1..].parse::<i64>().unwrap_or(0)),
+        None => (text.as_str(), 0),
+    };
+    let fraction = mantissa
+        .split_once('.')
+        .map_or(0, |(_, fraction)| fraction.trim_end_matches('0').len());
+    let places = i64::try_from(fraction)
+        .unwrap_or(i64::MAX)
+        .saturating_sub(exponent);
+    u32::try_from(places.max(0)).unwrap_or(u32::MAX)
+}
+
+/// A document reference: exactly `{id, name, media_type, size}`, with non-empty id and name.
+fn file_reference(value: &Value) -> Option<(&str, &str, u64)> {
+    let Value::Object(object) = value else {
+        return None;
+    };
+    if object.len() != 4 {
+        return None;
+    }
+    let text = |key: &str| object.get(key).and_then(Value::as_str);
+    text("id").filter(|id| !id.trim().is_empty())?;
+    let name = text("name").filter(|name| !name.trim().is_empty())?;
+    let media_type = text("media_type")?;
+    let size = object.get("size").and_then(Value::as_u64)?;
+    Some((name, media_type, size))
+}
+
+/// A person reference: exactly `{id, name}`, both non-empty text.
+fn person_reference(value: &Value) -> bool {
+    let Value::Object(object) = value else {
+        return false;
+    };
+    let text = |key: &str| {
+        object
+            .get(key)
+            .and_then(Value::as_str)
+            .is_some_and(|t| !t.trim().is_empty())
+    };
+    object.len() == 2 && text("id") && text("name")
+}
+
+fn accepted(accept: &[Accept], name: &str, media_type: &str) -> bool {
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, extension)| extension.to_ascii_lowercase());
+    let media_type = media_type.to_ascii_lowercase();
+    accept.iter().any(|accept| match accept {
+        Accept::Extension(wanted) => extension.as_deref() == Some(wanted),
+        Accept::MediaType(wanted) => &media_type == wanted,
+        Accept::MediaTypeFamily(family) => media_type.starts_with(family.as_str()),
+    })
+}

@@ -2,8 +2,12 @@
 //! and Typst PDFs.
 //!
 //! Renderers read only the compiled [`form_runtime::Form`], never form-file syntax, so any
-//! service holding a `form.json` can render it. Each renderer arrives with its own issue; the
-//! crate exists now so that the workspace's dependency arrows are fixed from the start.
+//! service holding a `form.json` can render it.  [`json_schema`] describes a form's
+//! submissions for other tools; HTML and PDF renderers follow.
 #![warn(missing_docs)]
+
+pub mod schema;
+
+pub use schema::json_schema;
 
 pub use form_runtime::Form;

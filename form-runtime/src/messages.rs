@@ -124,7 +124,13 @@ pub(crate) fn count(count: u32, thing: &str) -> String {
         return format!("1 {thing}");
     }
     const UNCOUNTABLE: &[&str] = &[
-        "advice", "information", "evidence", "support", "equipment", "feedback", "training",
+        "advice",
+        "information",
+        "evidence",
+        "support",
+        "equipment",
+        "feedback",
+        "training",
         "provision",
     ];
     let plural = if UNCOUNTABLE.contains(&thing.to_lowercase().as_str()) {

@@ -538,7 +538,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 let (code, ok) = match format {
                     Format::Email => (
                         ErrorCode::Email,
-                        text.len() <= formats::EMAIL_MAX_LENGTH && regex.is_match(text),
+                        text.chars().count() <= formats::EMAIL_MAX_LENGTH && regex.is_match(text),
                     ),
                     Format::Phone => (ErrorCode::Phone, regex.is_match(text)),
                     Format::Postcode => (ErrorCode::Postcode, regex.is_match(text)),

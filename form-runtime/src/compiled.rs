@@ -280,13 +280,15 @@ impl Validator {
             orders: Vec::new(),
             order_by_taxonomy: BTreeMap::new(),
         };
+        // Audiences the form is not published to see none of it (staff see everything).
+        let published: [bool; 3] = Audience::ALL
+            .map(|audience| audience == Audience::La || form.audiences.contains(&audience));
+        let section_access =
+            |section: &crate::Section| combine([published, published], &section.access);
         // Pass 1: number every element, so that rules can name any of them.
         let mut section_elements = Vec::new();
         for (section_index, section) in form.sections.iter().enumerate() {
-            let access = [
-                access_seen(&section.access),
-                access_writable(&section.access),
-            ];
+            let access = section_access(section);
             let elements = builder.declare(&section.elements, 0, section_index, None, access)?;
             section_elements.push(elements);
         }
@@ -296,10 +298,11 @@ impl Validator {
         }
         let mut sections = Vec::new();
         for (section, elements) in form.sections.iter().zip(section_elements) {
+            let [seen_by, writable_by] = section_access(section);
             sections.push(CSection {
                 id: section.id.clone(),
-                seen_by: access_seen(&section.access),
-                writable_by: access_writable(&section.access),
+                seen_by,
+                writable_by,
                 visible: builder.rule(section.visible_when.as_ref())?,
                 elements,
                 checks: builder.checks(&section.checks)?,

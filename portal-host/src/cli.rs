@@ -1,4 +1,4 @@
-//! The `sendform` command line: `check`, `build` and `explain`.
+//! The `sendform` command line: `check`, `build`, `validate` and `explain`.
 //!
 //! Exit codes: 0 when the command succeeded (warnings allowed), 1 when a form has errors,
 //! 2 when a file cannot be read or written, or the command line is wrong.
@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use form_dsl::{Code, Compiled, Diagnostic, Options, SourceMap, compile};
+use form_runtime::{AnswerLimits, Audience, Form, ValidateOptions, Validator, parse_answers};
 
 use crate::FsLoader;
 use crate::report::{Renderer, Style, summary};
@@ -24,8 +25,8 @@ pub const EXIT_TROUBLE: u8 = 2;
 #[command(
     name = "sendform",
     version,
-    about = "Check and build SEND form files",
-    long_about = "Check and build SEND form files.\n\nExit status: 0 when all is well (warnings allowed), 1 when a form has errors, 2 when a file cannot be read or written."
+    about = "Check and build SEND form files, and validate answers against them",
+    long_about = "Check and build SEND form files, and validate answers against them.\n\nExit status: 0 when all is well (warnings allowed), 1 when a form has errors or the answers are invalid, 2 when a file cannot be read or written, or is not JSON."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -46,7 +47,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
         color: ColourChoice,
     },
-    /// Compile forms and write their outputs (form.json) to a folder. With several files, each
+    /// Compile forms and write their outputs (form.json, schema.json) to a folder. With several files, each
     /// form's outputs go in a folder of its own, named after the file.
     Build {
         /// The form files.
@@ -59,11 +60,53 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
         color: ColourChoice,
     },
+    /// Validate a submission's answers against a form. Prints `{"errors": [...]}` on standard
+    /// output; exit 0 when valid, 1 when not, 2 when a file cannot be read or is not JSON.
+    Validate {
+        /// The form: a form file, or a compiled `form.json`.
+        form: PathBuf,
+        /// The answers, a JSON object keyed by question id.
+        answers: PathBuf,
+        /// Who is submitting; without it, the whole record is validated.
+        #[arg(long, value_enum)]
+        audience: Option<AudienceArg>,
+        /// Validate a draft: nothing is required yet.
+        #[arg(long)]
+        draft: bool,
+        /// The date rules call `today`, as YYYY-MM-DD (default: today on this computer).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<form_runtime::Date>,
+        /// Whether to colour the form's diagnostics, if it has any.
+        #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
+        color: ColourChoice,
+    },
     /// Explain a diagnostic code, such as `duplicate-id`.
     Explain {
         /// The code.
         code: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AudienceArg {
+    Citizen,
+    Professional,
+    La,
+}
+
+impl AudienceArg {
+    fn audience(self) -> Audience {
+        match self {
+            AudienceArg::Citizen => Audience::Citizen,
+            AudienceArg::Professional => Audience::Professional,
+            AudienceArg::La => Audience::La,
+        }
+    }
+}
+
+fn parse_date(text: &str) -> Result<form_runtime::Date, String> {
+    text.parse()
+        .map_err(|_| format!("`{text}` is not a date written YYYY-MM-DD"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -123,6 +166,21 @@ pub fn run(
             out: dir,
             color,
         } => build_all(&files, &dir, color.style(), out, err),
+        Command::Validate {
+            form,
+            answers,
+            audience,
+            draft,
+            today,
+            color,
+        } => {
+            let mut options = ValidateOptions::new(today.unwrap_or_else(crate::today));
+            options.audience = audience.map(AudienceArg::audience);
+            if draft {
+                options = options.draft();
+            }
+            validate(&form, &answers, &options, color.style(), out, err)
+        }
         Command::Explain { code } => explain(&code, out, err),
     };
     match result {
@@ -151,6 +209,28 @@ enum CliError {
     },
     #[error("`{0}` defines no form (only taxonomies), so there is nothing to build")]
     NoForm(PathBuf),
+    #[error("`{0}` defines no form (only taxonomies), so there is nothing to validate against")]
+    NoFormToValidate(PathBuf),
+    #[error("`{path}` has errors, so nothing can be validated against it")]
+    BadForm { path: PathBuf },
+    #[error("`{path}` cannot be used: {source}")]
+    FormJson {
+        path: PathBuf,
+        #[source]
+        source: form_runtime::LoadError,
+    },
+    #[error("`{path}` cannot be prepared for validation: {source}")]
+    Prepare {
+        path: PathBuf,
+        #[source]
+        source: form_runtime::CompileError,
+    },
+    #[error("`{path}`: {source}")]
+    Answers {
+        path: PathBuf,
+        #[source]
+        source: form_runtime::AnswersError,
+    },
     #[error("there is no diagnostic code `{code}`{suggestion}")]
     UnknownCode { code: String, suggestion: String },
 }
@@ -267,15 +347,97 @@ fn build(
         path: dir.to_owned(),
         source,
     })?;
-    let form_json = dir.join("form.json");
-    let mut json = form.to_json();
-    json.push('\n');
-    std::fs::write(&form_json, json).map_err(|source| CliError::Write {
-        path: form_json.clone(),
+    let schema = serde_json::to_string_pretty(&form_render::json_schema(&form)).unwrap_or_default();
+    for (name, contents) in [("form.json", form.to_json()), ("schema.json", schema)] {
+        let path = dir.join(name);
+        std::fs::write(&path, contents + "\n").map_err(|source| CliError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        let _ = writeln!(out, "{}", path.display());
+    }
+    Ok(EXIT_OK)
+}
+
+/// Loads a form to validate against: a compiled `form.json`, or a form file compiled now.
+fn load_form(path: &Path, style: Style, err: &mut dyn Write) -> Result<Form, CliError> {
+    if path.extension().is_some_and(|ext| ext == "json") {
+        let text = read_text(path)?;
+        return Form::from_json(&text).map_err(|source| CliError::FormJson {
+            path: path.to_owned(),
+            source,
+        });
+    }
+    let (sources, compiled) = compile_file(path)?;
+    if compiled.has_errors() {
+        print_human(&sources, &compiled.diagnostics, style, err);
+        return Err(CliError::BadForm {
+            path: path.to_owned(),
+        });
+    }
+    compiled
+        .form
+        .ok_or_else(|| CliError::NoForm(path.to_owned()))
+}
+
+/// Reads a file as UTF-8 text.
+fn read_text(path: &Path) -> Result<String, CliError> {
+    let bytes = std::fs::read(path).map_err(|source| CliError::Read {
+        path: path.to_owned(),
         source,
     })?;
-    let _ = writeln!(out, "{}", form_json.display());
-    Ok(EXIT_OK)
+    String::from_utf8(bytes).map_err(|error| CliError::Read {
+        path: path.to_owned(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "it is not UTF-8 text (the first bad byte is at offset {})",
+                error.utf8_error().valid_up_to()
+            ),
+        ),
+    })
+}
+
+fn validate(
+    form_path: &Path,
+    answers_path: &Path,
+    options: &ValidateOptions,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let form = load_form(form_path, style, err)?;
+    let validator = Validator::new(&form).map_err(|source| CliError::Prepare {
+        path: form_path.to_owned(),
+        source,
+    })?;
+    let text = read_text(answers_path)?;
+    let answers =
+        parse_answers(&text, &AnswerLimits::default()).map_err(|source| CliError::Answers {
+            path: answers_path.to_owned(),
+            source,
+        })?;
+    let errors = validator.validate(&answers, options);
+    #[derive(serde::Serialize)]
+    struct Report<'a> {
+        errors: &'a [form_runtime::ValidationError],
+    }
+    let report = Report { errors: &errors };
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    );
+    let _ = match errors.len() {
+        0 => writeln!(err, "{}: valid", answers_path.display()),
+        1 => writeln!(err, "{}: 1 error", answers_path.display()),
+        n => writeln!(err, "{}: {n} errors", answers_path.display()),
+    };
+    Ok(if errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_INVALID
+    })
 }
 
 fn explain(name: &str, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {

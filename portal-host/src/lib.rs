@@ -9,3 +9,10 @@ mod files;
 mod report;
 
 pub use files::FsLoader;
+
+/// Today's date on this computer, in its time zone: the host reads the clock, the libraries
+/// are given the date.
+#[allow(clippy::disallowed_methods)]
+pub fn today() -> form_runtime::Date {
+    jiff::Zoned::now().date()
+}

@@ -159,8 +159,11 @@ fn build_writes_form_json_that_loads_without_the_compiler() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
-        stdout(&output).trim(),
-        out.join("form.json").to_str().unwrap()
+        stdout(&output).lines().collect::<Vec<_>>(),
+        [
+            out.join("form.json").to_str().unwrap(),
+            out.join("schema.json").to_str().unwrap()
+        ]
     );
     let json = std::fs::read_to_string(out.join("form.json")).unwrap();
     let form = form_runtime::Form::from_json(&json).expect("form.json loads");
@@ -278,4 +281,145 @@ fn usage_errors_exit_2_and_help_exits_0() {
     let output = sendform(&["--help"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).contains("Exit status: 0 when all is well"));
+}
+
+#[test]
+fn validate_accepts_every_example_s_sample_answers_with_exit_code_0() {
+    for form in EXAMPLES {
+        let answers = form.replace(".form", ".answers.json");
+        let output = sendform(&["validate", form, &answers, "--today", "2026-11-22"]);
+        assert_eq!(output.status.code(), Some(0), "{form}: {}", stderr(&output));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&stdout(&output)).unwrap(),
+            serde_json::json!({"errors": []})
+        );
+    }
+}
+
+#[test]
+fn validate_prints_every_error_as_json_and_exits_1() {
+    let dir = scratch("validate-errors");
+    let answers = dir.join("answers.json");
+    std::fs::write(
+        &answers,
+        r#"{"child_first_name": 5, "child_postcode": "nowhere", "colour": "red"}"#,
+    )
+    .unwrap();
+    let answers = answers.to_string_lossy().into_owned();
+    let output = sendform(&[
+        "validate",
+        "examples/parent-request.form",
+        &answers,
+        "--today",
+        "2026-11-22",
+        "--draft",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+    // Without --draft, the required answers are missing too.
+    let output = sendform(&[
+        "validate",
+        "examples/parent-request.form",
+        &answers,
+        "--today",
+        "2026-11-22",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let codes: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"required")
+            && codes.contains(&"wrong_type")
+            && codes.contains(&"unknown_field"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn validate_by_audience_refuses_what_the_audience_may_not_change() {
+    // A professional may not submit the section the local authority fills in.
+    let output = sendform(&[
+        "validate",
+        "examples/ehc-plan.form",
+        "examples/ehc-plan.answers.json",
+        "--today",
+        "2026-11-22",
+        "--audience",
+        "citizen",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(
+        report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["code"] == "not_for_audience" || e["code"] == "locked"),
+        "{report}"
+    );
+}
+
+#[test]
+fn validate_against_a_built_form_json_needs_no_form_file() {
+    let dir = scratch("validate-form-json");
+    let dir_text = dir.to_string_lossy().into_owned();
+    assert_eq!(
+        sendform(&["build", "examples/senco-advice.form", "--out", &dir_text])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(dir.join("schema.json").is_file());
+    let form_json = dir.join("form.json").to_string_lossy().into_owned();
+    let output = sendform(&[
+        "validate",
+        &form_json,
+        "examples/senco-advice.answers.json",
+        "--today",
+        "2026-11-22",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn validate_of_unreadable_or_malformed_answers_exits_2_with_a_clear_message() {
+    let dir = scratch("validate-bad");
+    let cases: [(&str, &[u8]); 5] = [
+        ("trailing-comma.json", b"{\"a\": 1,\n}"),
+        (
+            "duplicate.json",
+            b"{\"child_first_name\": \"A\",\n \"child_first_name\": \"B\"}",
+        ),
+        ("list.json", b"[1, 2]"),
+        ("latin1.json", b"{\"child_first_name\": \"Ren\xe9e\"}"),
+        (
+            "lone-surrogate.json",
+            b"{\"child_first_name\": \"\\udc00\"}",
+        ),
+    ];
+    let mut out = String::new();
+    for (name, bytes) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let output = sendform(&[
+            "validate",
+            "examples/parent-request.form",
+            &path.to_string_lossy(),
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        assert!(stdout(&output).is_empty());
+        out.push_str(&stderr(&output).replace(&dir.to_string_lossy().into_owned(), "DIR"));
+    }
+    let output = sendform(&[
+        "validate",
+        "examples/parent-request.form",
+        "no/such/answers.json",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    out.push_str(&stderr(&output));
+    insta::assert_snapshot!(out);
 }

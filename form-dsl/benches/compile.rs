@@ -13,7 +13,7 @@ use std::path::Path;
 use criterion::{Criterion, criterion_group, criterion_main};
 use form_dsl::{IncludeError, Loaded, Loader, MemoryLoader, Options, SourceMap, compile};
 
-#[path = "support/peer_spec.rs"]
+#[path = "../../tests-support/peer_spec.rs"]
 mod peer_spec;
 
 /// The examples' shared lists, read once so that the timed loop does no IO.

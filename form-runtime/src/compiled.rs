@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use regex::Regex;
 
+use crate::table::Table;
 use crate::{
     Access, Arithmetic, Audience, Check, Choices, Comparison, DateBoundKind, DurationUnit, Element,
     Expr, ExprKind, Form, Input, Limit, Rule, selectable,
@@ -193,8 +194,10 @@ pub(crate) struct Node {
 /// The answers object of the root, or of one entry of a block.
 #[derive(Debug, Default)]
 pub(crate) struct Level {
-    /// Answer keys and their nodes, sorted by key.
+    /// Answer keys and their nodes, in document order.
     pub(crate) keys: Vec<(String, usize)>,
+    /// The same, for lookups.
+    pub(crate) lookup: Table<usize>,
     pub(crate) slots: usize,
     pub(crate) depth: usize,
     /// The elements of a block entry, in document order (the root's are in `sections`).
@@ -243,7 +246,7 @@ pub struct Validator {
     pub(crate) sections: Vec<CSection>,
     pub(crate) form_checks: Vec<CCheck>,
     /// Selectable codes of each choice list, sorted, for binary search.
-    pub(crate) code_lists: Vec<Vec<String>>,
+    pub(crate) code_lists: Vec<Table<()>>,
     /// For ordered taxonomies: each code's position.
     pub(crate) orders: Vec<HashMap<String, usize>>,
 }
@@ -310,7 +313,7 @@ impl Validator {
         }
         let form_checks = builder.checks(&form.checks)?;
         for level in &mut builder.levels {
-            level.keys.sort_by(|a, b| a.0.cmp(&b.0));
+            level.lookup = Table::new(level.keys.iter().cloned());
         }
         Ok(Validator {
             form: form.clone(),
@@ -318,7 +321,11 @@ impl Validator {
             levels: builder.levels,
             sections,
             form_checks,
-            code_lists: builder.code_lists,
+            code_lists: builder
+                .code_lists
+                .into_iter()
+                .map(|codes| Table::new(codes.into_iter().map(|code| (code, ()))))
+                .collect(),
             orders: builder.orders,
         })
     }

@@ -119,17 +119,13 @@ impl<'v> Eval<'v> {
             .collect();
         let mut unknown = Vec::new();
         for (key, value) in object {
-            match layout
-                .keys
-                .binary_search_by(|(known, _)| known.as_str().cmp(key))
-            {
-                Ok(found) => {
-                    let node = layout.keys[found].1;
+            match layout.lookup.get(key) {
+                Some(&node) => {
                     if let Some(slot) = self.v.nodes[node].slot {
                         slots[slot].value = Some(value);
                     }
                 }
-                Err(_) => unknown.push(key.as_str()),
+                None => unknown.push(key.as_str()),
             }
         }
         Frame {
@@ -434,7 +430,8 @@ impl<'v> Eval<'v> {
             (AnswerKind::Number, Value::Number(number)) => {
                 number.as_f64().map_or(Val::Unknown, Val::Num)
             }
-            (AnswerKind::Text | AnswerKind::Code, Value::String(text)) => Val::Str(text.trim()),
+            (AnswerKind::Code, Value::String(code)) => Val::Str(code),
+            (AnswerKind::Text, Value::String(text)) => Val::Str(trim(text)),
             (AnswerKind::Date, Value::String(text)) => {
                 parse_date(text).map_or(Val::Unknown, Val::Date)
             }
@@ -535,12 +532,25 @@ pub(crate) fn parse_date(text: &str) -> Option<Date> {
     text.parse().ok()
 }
 
+/// Text without the white space around it; most answers have none, so they are not scanned.
+fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 /// Whether an answer is empty: null, blank text or an empty list. Empty answers count as
 /// unanswered in rules; validation says to leave them out.
 pub(crate) fn is_blank(value: &Value) -> bool {
     match value {
         Value::Null => true,
-        Value::String(text) => text.trim().is_empty(),
+        // Most answers start with a visible ASCII character: no need to trim them.
+        Value::String(text) => match text.as_bytes().first() {
+            Some(byte) if byte.is_ascii_graphic() => false,
+            _ => text.trim().is_empty(),
+        },
         Value::Array(items) => items.is_empty(),
         _ => false,
     }

@@ -34,6 +34,20 @@ pub fn is_forbidden_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
+/// Whether text holds any character of [`is_forbidden_control`], scanning bytes: C0 controls
+/// and DEL are single bytes, C1 controls are `C2 80` to `C2 9F` in UTF-8.
+pub fn has_forbidden_control(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(index, &byte)| match byte {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        0xc2 => bytes
+            .get(index + 1)
+            .is_some_and(|next| (0x80..=0x9f).contains(next)),
+        _ => false,
+    })
+}
+
 /// The same characters as a regular expression class, for JSON Schema patterns.
 pub const FORBIDDEN_CONTROL_CLASS: &str = r"[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]";
 
@@ -98,6 +112,23 @@ mod tests {
         assert!(upn_check_letter_ok("K801200112347"));
         assert!(upn_check_letter_ok("G307401519001"));
         assert!(!upn_check_letter_ok("A801200112347"));
+    }
+
+    #[test]
+    fn control_characters() {
+        for text in ["plain", "tab\tand\nlines\r", "£ é 😀 \u{a0}", ""] {
+            assert!(!has_forbidden_control(text), "{text:?}");
+        }
+        for text in ["nul\0", "bell\u{7}", "del\u{7f}", "c1\u{85}", "c1\u{9f}x"] {
+            assert!(has_forbidden_control(text), "{text:?}");
+        }
+        for c in (0..0x250).filter_map(char::from_u32) {
+            assert_eq!(
+                has_forbidden_control(&c.to_string()),
+                is_forbidden_control(c),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod messages;
 mod model;
 mod span;
 mod status;
+mod table;
 mod validate;
 mod walk;
 

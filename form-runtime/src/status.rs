@@ -202,11 +202,7 @@ impl Validator {
         let layout = &self.levels[level];
         let mut out = Map::new();
         for (key, value) in object {
-            let node = layout
-                .keys
-                .binary_search_by(|(known, _)| known.as_str().cmp(key))
-                .ok()
-                .map(|found| &self.nodes[layout.keys[found].1]);
+            let node = layout.lookup.get(key).map(|&node| &self.nodes[node]);
             let Some(node) = node else {
                 out.insert(key.clone(), value.clone());
                 continue;
@@ -244,14 +240,10 @@ impl Validator {
         let layout = &self.levels[frame.level];
         let mut out = Map::new();
         for (key, value) in object {
-            let Ok(found) = layout
-                .keys
-                .binary_search_by(|(known, _)| known.as_str().cmp(key))
-            else {
+            let Some(&index) = layout.lookup.get(key) else {
                 out.insert(key.clone(), value.clone());
                 continue;
             };
-            let index = layout.keys[found].1;
             if !ev.visible(frame, index) {
                 continue;
             }

@@ -471,10 +471,9 @@ impl<'a, S: Sink> Walker<'a, S> {
                 let Value::String(text) = value else {
                     return wrong_type(&mut self.sink, &self.path, "text");
                 };
-                if !self.text_characters(text, section, wording) {
+                let Some(length) = self.text_characters(text, section, wording) else {
                     return;
-                }
-                let length = text.chars().count();
+                };
                 let ceiling = if *long {
                     formats::LONG_TEXT_MAX_CHARS
                 } else {
@@ -532,13 +531,13 @@ impl<'a, S: Sink> Walker<'a, S> {
                 let Value::String(text) = value else {
                     return wrong_type(&mut self.sink, &self.path, "text");
                 };
-                if !self.text_characters(text, section, wording) {
+                let Some(length) = self.text_characters(text, section, wording) else {
                     return;
-                }
+                };
                 let (code, ok) = match format {
                     Format::Email => (
                         ErrorCode::Email,
-                        text.chars().count() <= formats::EMAIL_MAX_LENGTH && regex.is_match(text),
+                        length <= formats::EMAIL_MAX_LENGTH && regex.is_match(text),
                     ),
                     Format::Phone => (ErrorCode::Phone, regex.is_match(text)),
                     Format::Postcode => (ErrorCode::Postcode, regex.is_match(text)),
@@ -665,7 +664,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                         "the code of one of the choices",
                     );
                 };
-                if v.code_lists[*codes].binary_search(code).is_err() {
+                if !v.code_lists[*codes].contains(code) {
                     push!(
                         ErrorCode::Choice,
                         &None,
@@ -691,7 +690,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                         Value::String(code) => {
                             let is_exclusive = exclusive.as_ref().is_some_and(|(c, _)| c == code);
                             exclusive_seen |= is_exclusive;
-                            if !is_exclusive && list.binary_search(code).is_err() {
+                            if !is_exclusive && !list.contains(code) {
                                 push!(
                                     ErrorCode::Choice,
                                     &None,
@@ -830,15 +829,15 @@ impl<'a, S: Sink> Walker<'a, S> {
         }
     }
 
-    /// Reports text with control characters (other than tab and line breaks); true when the
-    /// text has none.
+    /// Reports text with control characters (other than tab and line breaks); the text's
+    /// length in characters when it has none.
     fn text_characters(
         &mut self,
         text: &str,
         section: Option<usize>,
         wording: Wording<'_>,
-    ) -> bool {
-        if text.chars().any(formats::is_forbidden_control) {
+    ) -> Option<usize> {
+        if formats::has_forbidden_control(text) {
             self.sink.push(
                 section,
                 &self.path,
@@ -846,9 +845,9 @@ impl<'a, S: Sink> Walker<'a, S> {
                 None,
                 || format!("{} must not contain control characters", wording.subject()),
             );
-            return false;
+            return None;
         }
-        true
+        Some(text.chars().count())
     }
 
     fn checks(&mut self, frame: &Frame<'a, '_>, checks: &'a [CCheck], section: Option<usize>) {

@@ -5,6 +5,11 @@
 //! The spec's semantics map one to one: `required` applies when the question is shown, a
 //! rule that tests an unanswered question is not true (also `ne`), text length counts
 //! characters, patterns are anchored, and date bounds are inclusive.
+//!
+//! Shared (with `#[path]`) by the compile and validation benchmarks and the runtime's tests;
+//! each uses part of it.
+
+#![allow(dead_code)]
 
 use std::fmt::Write;
 
@@ -27,6 +32,28 @@ pub(crate) fn load(name: &str) -> Result<String, String> {
     let spec: Value =
         serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
     translate(&spec)
+}
+
+/// Reads a spec file, translates it and compiles it: the form both sides of a benchmark use.
+#[allow(clippy::unwrap_used)]
+pub(crate) fn compile_file(path: &std::path::Path) -> form_runtime::Form {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let spec: Value = serde_json::from_str(&text).unwrap();
+    let source = translate(&spec).unwrap();
+    let mut sources = form_dsl::SourceMap::new();
+    let main = sources.add_text("peer.form", source);
+    let compiled = form_dsl::compile(
+        &mut sources,
+        main,
+        &form_dsl::NoIncludes,
+        &form_dsl::Options::default(),
+    );
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "{:?}",
+        compiled.diagnostics
+    );
+    compiled.form.unwrap()
 }
 
 /// Translates a spec into form source.

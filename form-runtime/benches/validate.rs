@@ -34,18 +34,10 @@ fn submissions_file() -> PathBuf {
 }
 
 fn send50() -> (Validator, Vec<(bool, String, Value)>) {
-    let spec_path = support::workspace().join("form-runtime/tests/data/peers/send50.spec.json");
-    let spec: Value = serde_json::from_str(&std::fs::read_to_string(spec_path).unwrap()).unwrap();
-    let source = peer_spec::translate(&spec).unwrap();
-    let mut sources = form_dsl::SourceMap::new();
-    let main = sources.add_text("send50.form", &source);
-    let compiled = form_dsl::compile(
-        &mut sources,
-        main,
-        &form_dsl::NoIncludes,
-        &form_dsl::Options::default(),
-    );
-    let validator = Validator::new(&compiled.form.unwrap()).unwrap();
+    let validator = Validator::new(&peer_spec::compile_file(
+        &support::workspace().join("form-runtime/tests/data/peers/send50.spec.json"),
+    ))
+    .unwrap();
     let file = submissions_file();
     let lines = std::fs::read_to_string(&file).unwrap();
     let records = lines

@@ -49,6 +49,12 @@ pub use model::{
 pub use span::Span;
 pub use walk::{ElementRef, Parent};
 
+/// The embedding guide (`docs/embedding.md`), compiled and run as a doc test so that it
+/// cannot drift from the crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/embedding.md")]
+pub struct EmbeddingGuide;
+
 /// Validates `answers` against `form` once. To validate many submissions against one form,
 /// build a [`Validator`] once and reuse it: this prepares the form on every call.
 pub fn validate(

@@ -12,7 +12,7 @@ pub(crate) struct Table<V> {
 
 /// A multiply-rotate hash over eight bytes at a time (as in rustc's FxHash), with the length
 /// mixed in: short keys hash in a handful of cycles.
-fn hash(key: &str) -> u64 {
+pub(crate) fn hash(key: &str) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let bytes = key.as_bytes();
     let mut hash = (bytes.len() as u64).wrapping_mul(K);
@@ -59,11 +59,16 @@ impl<V> Table<V> {
 
     /// The value of `key`.
     pub(crate) fn get(&self, key: &str) -> Option<&V> {
+        self.get_hashed(hash(key), key)
+    }
+
+    /// The value of `key`, whose [`hash`] the caller has worked out.
+    pub(crate) fn get_hashed(&self, hash: u64, key: &str) -> Option<&V> {
         if self.buckets.is_empty() {
             return None;
         }
         let mask = self.buckets.len() - 1;
-        let mut bucket = (hash(key) as usize) & mask;
+        let mut bucket = (hash as usize) & mask;
         loop {
             let slot = self.buckets[bucket] as usize;
             let (known, value) = self.entries.get(slot.checked_sub(1)?)?;

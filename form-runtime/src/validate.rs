@@ -8,7 +8,7 @@ use crate::compiled::{
     Accept, CCheck, Format, NodeKind, QKind, Requirement, Validator, audience_index,
 };
 use crate::error::{ErrorCode, ValidationError};
-use crate::eval::{Eval, Frame, Tri, is_blank, parse_date};
+use crate::eval::{Eval, Frame, Tri, parse_date};
 use crate::formats;
 use crate::messages::{self, Wording};
 use crate::{Audience, DateBoundKind};
@@ -269,38 +269,25 @@ impl<'a, S: Sink> Walker<'a, S> {
         let Some(slot) = node.slot else {
             return; // content
         };
-        let value = frame.slots[slot]
-            .value
-            .filter(|value| !(self.draft && is_blank(value)));
+        let blank = frame.slots[slot].blank;
+        let value = frame.slots[slot].value.filter(|_| !(self.draft && blank));
         let section = Some(node.section);
         let wording = Wording::new(&node.label);
         self.path.push(Seg::Key(&node.id));
         if let Some(audience) = self.audience {
-            let who = Audience::ALL[audience];
-            if !node.seen_by[audience] {
+            let who = audience_words(Audience::ALL[audience]);
+            let refused = if !node.seen_by[audience] {
+                Some((ErrorCode::NotForAudience, "it is not part of this form for"))
+            } else if !node.writable_by[audience] {
+                Some((ErrorCode::Locked, "it is locked and cannot be changed by"))
+            } else {
+                None
+            };
+            if let Some((code, why)) = refused {
                 if value.is_some() {
-                    self.sink
-                        .push(section, &self.path, ErrorCode::NotForAudience, None, || {
-                            format!(
-                                "Remove the answer to {}: it is not part of this form for {}",
-                                wording.quoted(),
-                                audience_words(who)
-                            )
-                        });
-                }
-                self.path.pop();
-                return;
-            }
-            if !node.writable_by[audience] {
-                if value.is_some() {
-                    self.sink
-                        .push(section, &self.path, ErrorCode::Locked, None, || {
-                            format!(
-                                "Remove the answer to {}: it is locked and cannot be changed by {}",
-                                wording.quoted(),
-                                audience_words(who)
-                            )
-                        });
+                    self.sink.push(section, &self.path, code, None, || {
+                        format!("Remove the answer to {}: {why} {who}", wording.quoted())
+                    });
                 }
                 self.path.pop();
                 return;
@@ -323,7 +310,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             NodeKind::Content => {}
             NodeKind::Question(kind) => match value {
                 None => self.missing(frame, index, kind),
-                Some(value) if is_blank(value) => {
+                Some(_) if blank => {
                     if self.required_now(frame, index) {
                         self.missing(frame, index, kind);
                     } else {

@@ -18,24 +18,10 @@ use serde_json::Value;
 #[test]
 fn every_labelled_submission_is_classified_as_labelled() {
     let data = support::workspace().join("form-runtime/tests/data/peers");
-    let spec: Value =
-        serde_json::from_str(&std::fs::read_to_string(data.join("send50.spec.json")).unwrap())
-            .unwrap();
-    let source = peer_spec::translate(&spec).unwrap();
-    let mut sources = form_dsl::SourceMap::new();
-    let main = sources.add_text("send50.form", &source);
-    let compiled = form_dsl::compile(
-        &mut sources,
-        main,
-        &form_dsl::NoIncludes,
-        &form_dsl::Options::default(),
-    );
-    assert!(
-        compiled.diagnostics.is_empty(),
-        "{:?}",
-        compiled.diagnostics
-    );
-    let validator = Validator::new(&compiled.form.unwrap()).unwrap();
+    let validator = Validator::new(&peer_spec::compile_file(
+        &support::workspace().join("form-runtime/tests/data/peers/send50.spec.json"),
+    ))
+    .unwrap();
     let options = ValidateOptions::new(support::today());
     let lines = std::fs::read_to_string(data.join("send50.submissions.sample.jsonl")).unwrap();
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();

@@ -377,7 +377,7 @@ fn load_form(path: &Path, style: Style, err: &mut dyn Write) -> Result<Form, Cli
     }
     compiled
         .form
-        .ok_or_else(|| CliError::NoForm(path.to_owned()))
+        .ok_or_else(|| CliError::NoFormToValidate(path.to_owned()))
 }
 
 /// Reads a file as UTF-8 text.

@@ -56,6 +56,9 @@ fn an_empty_submission_reports_what_is_required() {
 fn the_embedding_guide_lists_every_error_code() {
     let guide = std::fs::read_to_string(support::workspace().join("docs/embedding.md")).unwrap();
     for code in form_runtime::ErrorCode::ALL {
-        assert!(guide.contains(&format!("| `{code}` |")), "docs/embedding.md does not list `{code}`");
+        assert!(
+            guide.contains(&format!("| `{code}` |")),
+            "docs/embedding.md does not list `{code}`"
+        );
     }
 }

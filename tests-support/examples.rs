@@ -40,8 +40,20 @@ pub(crate) fn compile(path: &Path) -> form_runtime::Form {
 
 /// Every example in `examples/`, sorted by name.
 pub(crate) fn examples() -> Vec<Example> {
-    let dir = workspace().join("examples");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+    forms_in(&workspace().join("examples"))
+}
+
+/// The examples, and the runtime's test form with every question type and constraint
+/// (`form-runtime/tests/data/everything.form`).
+pub(crate) fn examples_and_test_forms() -> Vec<Example> {
+    let mut all = examples();
+    all.extend(forms_in(&workspace().join("form-runtime/tests/data")));
+    all
+}
+
+/// Each form in `dir` with its `<name>.answers.json`, sorted by name.
+fn forms_in(dir: &Path) -> Vec<Example> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "form"))

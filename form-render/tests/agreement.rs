@@ -1,6 +1,6 @@
 //! The runtime and the generated JSON Schema agree.
 //!
-//! For every example, thousands of submissions are generated from its sample answers: variants
+//! For every example (and the runtime's test form with every question type), thousands of submissions are generated from its sample answers: variants
 //! of the valid answers (every choice tried, every yes/no flipped, which exercises the rules)
 //! and mutations of each kind (a required answer dropped, a wrong type, an unknown key, a code
 //! outside its list, text too long, a block too long or too short, a hidden question answered).
@@ -186,6 +186,20 @@ fn generate(form: &Form, sample: &Value) -> Vec<Case> {
                                             o[&id] = json!([code.code])
                                         });
                                     }
+                                    if let Some(exclusive) = &multi.exclusive {
+                                        let first =
+                                            form_runtime::selectable(form.choices(&multi.choices))
+                                                .next()
+                                                .map(|c| c.code.clone());
+                                        push("exclusive choice with another", &path, &|o| {
+                                            o[&id] = json!([exclusive.code, first])
+                                        });
+                                        push(
+                                            "valid variant: exclusive choice alone",
+                                            &path,
+                                            &|o| o[&id] = json!([exclusive.code]),
+                                        );
+                                    }
                                     push("duplicate choice", &path, &|o| {
                                         let first = value.get(0).cloned().unwrap_or(json!("A"));
                                         o[&id] = json!([first, first]);
@@ -215,6 +229,9 @@ fn generate(form: &Form, sample: &Value) -> Vec<Case> {
                                     });
                                 }
                                 Input::Integer(number) | Input::Decimal(number) => {
+                                    if matches!(input, Input::Integer(_)) {
+                                        push("not a whole number", &path, &|o| o[&id] = json!(2.5));
+                                    }
                                     if let Some(max) = &number.max {
                                         push("number out of range", &path, &|o| {
                                             o[&id] = json!(max.value + 1.0)
@@ -229,6 +246,33 @@ fn generate(form: &Form, sample: &Value) -> Vec<Case> {
                                 Input::Date(_) => {
                                     push("not a real date", &path, &|o| {
                                         o[&id] = json!("2023-02-30")
+                                    });
+                                }
+                                Input::File(file) => {
+                                    let listed = file.max_files.value > 1;
+                                    let document = |name: &str, media_type: &str, size: u64| {
+                                        let document = json!({"id": "doc-x", "name": name, "media_type": media_type, "size": size});
+                                        if listed { json!([document]) } else { document }
+                                    };
+                                    if !file.accept.is_empty() {
+                                        let bad =
+                                            document("setup.exe", "application/x-msdownload", 10);
+                                        push("file of a type not accepted", &path, &|o| {
+                                            o[&id] = bad.clone()
+                                        });
+                                    }
+                                    if let Some(max) = &file.max_size_bytes {
+                                        let big =
+                                            document("big.pdf", "application/pdf", max.value + 1);
+                                        push("file too large", &path, &|o| o[&id] = big.clone());
+                                    }
+                                    let shapeless = if listed {
+                                        json!([{"id": "d"}])
+                                    } else {
+                                        json!({"id": "d"})
+                                    };
+                                    push("not a document reference", &path, &|o| {
+                                        o[&id] = shapeless.clone()
                                     });
                                 }
                                 Input::Email(_) | Input::Phone(_) | Input::Postcode(_) => {
@@ -344,7 +388,7 @@ fn pattern_of(path: &str) -> String {
 fn the_runtime_and_the_schema_agree_on_every_example() {
     let mut report: BTreeMap<String, BTreeMap<&str, [usize; 3]>> = BTreeMap::new();
     let mut total = 0;
-    for example in support::examples() {
+    for example in support::examples_and_test_forms() {
         let schema = form_render::json_schema(&example.form);
         let schema_validator = jsonschema::options()
             .should_validate_formats(true)
@@ -422,7 +466,7 @@ fn the_runtime_and_the_schema_agree_on_every_example() {
 
 #[test]
 fn every_schema_is_valid_draft_2020_12() {
-    for example in support::examples() {
+    for example in support::examples_and_test_forms() {
         let schema = form_render::json_schema(&example.form);
         assert_eq!(
             schema["$schema"],

@@ -946,7 +946,14 @@ fn file_reference(value: &Value) -> Option<(&str, &str, u64)> {
     text("id").filter(|id| !id.trim().is_empty())?;
     let name = text("name").filter(|name| !name.trim().is_empty())?;
     let media_type = text("media_type")?;
-    let size = object.get("size").and_then(Value::as_u64)?;
+    // A whole number of bytes, written `1024` or `1024.0` (as JSON Schema's `integer` allows).
+    let size = object.get("size").and_then(|size| {
+        size.as_u64().or_else(|| {
+            size.as_f64()
+                .filter(|bytes| *bytes >= 0.0 && bytes.fract() == 0.0 && *bytes < 2f64.powi(53))
+                .map(|bytes| bytes as u64)
+        })
+    })?;
     Some((name, media_type, size))
 }
 

@@ -8,20 +8,9 @@
 #
 #   scripts/bench-compile.sh            # PEERS=path/to/peers to use another copy
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PEERS_SRC="${PEERS:-$ROOT/../shared/bench/peers}"
-SCRATCH="${PEERS_SCRATCH:-${TMPDIR:-/tmp}/send-peers}"
-COPY="$SCRATCH/peers-copy"
-RESULTS="$SCRATCH/results-compile"
-CORE="${PEERS_CORE:-1}"
-
-# The peers' scripts write their generated inputs beside themselves: work on a copy.
-rm -rf "$COPY" "$RESULTS"
-mkdir -p "$SCRATCH" "$RESULTS"
-cp -r "$PEERS_SRC" "$COPY"
-chmod -R u+w "$COPY"
-export PEERS_SCRATCH="$SCRATCH" SEND_PEERS_DIR="$COPY"
-(cd "$COPY" && ./setup.sh && PEERS_RESULTS="$RESULTS/setup" ./gen-data.sh) >&2
+RESULTS_NAME=results-compile
+# shellcheck source=peers-common.sh
+source "$(dirname "$0")/peers-common.sh"
 
 for round in 1 2; do
   echo "== round $round: pyxform" >&2

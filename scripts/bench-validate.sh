@@ -10,20 +10,10 @@
 #   scripts/bench-validate.sh        # PEERS=path/to/peers to use another copy
 # The slow peers run on fewer passes here (PY_PASSES, SJ_REUSE_N, SJ_NEW_N to change).
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PEERS_SRC="${PEERS:-$ROOT/../shared/bench/peers}"
-SCRATCH="${PEERS_SCRATCH:-${TMPDIR:-/tmp}/send-peers}"
-COPY="$SCRATCH/peers-copy"
-RESULTS="$SCRATCH/results-validate"
-CORE="${PEERS_CORE:-1}"
+RESULTS_NAME=results-validate
+# shellcheck source=peers-common.sh
+source "$(dirname "$0")/peers-common.sh"
 export PY_PASSES="${PY_PASSES:-1}" SJ_REUSE_N="${SJ_REUSE_N:-200}" SJ_NEW_N="${SJ_NEW_N:-50}"
-
-rm -rf "$COPY" "$RESULTS"
-mkdir -p "$SCRATCH" "$RESULTS"
-cp -r "$PEERS_SRC" "$COPY"
-chmod -R u+w "$COPY"
-export PEERS_SCRATCH="$SCRATCH" SEND_PEERS_DIR="$COPY"
-(cd "$COPY" && ./setup.sh && PEERS_RESULTS="$RESULTS/setup" ./gen-data.sh) >&2
 
 for round in 1 2; do
   echo "== round $round: peers" >&2

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use form_runtime::formats;
+use form_runtime::formats::{self, FileType};
 use form_runtime::{
     Choice, Choices, Comparison, Element, Expr, ExprKind, FileInput, Form, Input, Question, Repeat,
     Rule,
@@ -878,11 +878,15 @@ fn accept_schema(accept: &str) -> Value {
             })
             .collect()
     }
-    if let Some(extension) = accept.strip_prefix('.') {
-        json!({"properties": {"name": {"pattern": format!("\\.{}$", caseless(extension))}}})
-    } else if let Some(family) = accept.strip_suffix("/*") {
-        json!({"properties": {"media_type": {"pattern": format!("^{}/", caseless(family))}}})
-    } else {
-        json!({"properties": {"media_type": {"pattern": format!("^{}$", caseless(accept))}}})
+    match FileType::parse(accept) {
+        FileType::Extension(extension) => {
+            json!({"properties": {"name": {"pattern": format!("\\.{}$", caseless(&extension))}}})
+        }
+        FileType::MediaTypeFamily(family) => {
+            json!({"properties": {"media_type": {"pattern": format!("^{}/", caseless(&family))}}})
+        }
+        FileType::MediaType(media_type) => {
+            json!({"properties": {"media_type": {"pattern": format!("^{}$", caseless(&media_type))}}})
+        }
     }
 }

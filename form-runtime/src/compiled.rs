@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use regex::Regex;
 
+use crate::formats::FileType;
 use crate::table::Table;
 use crate::{
     Access, Arithmetic, Audience, Check, Choices, Comparison, DateBoundKind, DurationUnit, Element,
@@ -91,15 +92,6 @@ pub(crate) enum Format {
     Upn,
 }
 
-/// An accepted file type: an extension (lowercase, without the dot) or a media type, perhaps
-/// `type/*`.
-#[derive(Debug, Clone)]
-pub(crate) enum Accept {
-    Extension(String),
-    MediaType(String),
-    MediaTypeFamily(String),
-}
-
 #[derive(Debug, Clone)]
 pub(crate) struct CBound {
     pub(crate) kind: DateBoundKind,
@@ -138,7 +130,7 @@ pub(crate) enum QKind {
         exclusive: Option<(String, String)>,
     },
     File {
-        accept: Vec<Accept>,
+        accept: Vec<FileType>,
         accept_words: String,
         max_size: Option<Limit<u64>>,
         min_files: Option<Limit<u32>>,
@@ -152,7 +144,6 @@ pub(crate) enum NodeKind {
     Question(QKind),
     Repeat {
         level: usize,
-        title: String,
         item: String,
         min: Option<Limit<u32>>,
         max: Option<Limit<u32>>,
@@ -194,9 +185,7 @@ pub(crate) struct Node {
 /// The answers object of the root, or of one entry of a block.
 #[derive(Debug, Default)]
 pub(crate) struct Level {
-    /// Answer keys and their nodes, in document order.
-    pub(crate) keys: Vec<(String, usize)>,
-    /// The same, for lookups.
+    /// Answer keys and their nodes.
     pub(crate) lookup: Table<usize>,
     pub(crate) slots: usize,
     pub(crate) depth: usize,
@@ -245,7 +234,7 @@ pub struct Validator {
     pub(crate) levels: Vec<Level>,
     pub(crate) sections: Vec<CSection>,
     pub(crate) form_checks: Vec<CCheck>,
-    /// Selectable codes of each choice list, sorted, for binary search.
+    /// Selectable codes of each choice list.
     pub(crate) code_lists: Vec<Table<()>>,
     /// For ordered taxonomies: each code's position.
     pub(crate) orders: Vec<HashMap<String, usize>>,
@@ -263,7 +252,11 @@ struct Builder<'f> {
     form: &'f Form,
     ids: BTreeMap<&'f str, usize>,
     nodes: Vec<Node>,
+    /// The element each node was declared from.
+    elements: Vec<&'f Element>,
     levels: Vec<Level>,
+    /// Answer keys and their nodes, per level, until the lookup tables are built.
+    keys: Vec<Vec<(String, usize)>>,
     code_lists: Vec<Vec<String>>,
     code_list_by_taxonomy: BTreeMap<String, usize>,
     orders: Vec<HashMap<String, usize>>,
@@ -277,7 +270,9 @@ impl Validator {
             form,
             ids: BTreeMap::new(),
             nodes: Vec::new(),
+            elements: Vec::new(),
             levels: vec![Level::default()],
+            keys: vec![Vec::new()],
             code_lists: Vec::new(),
             code_list_by_taxonomy: BTreeMap::new(),
             orders: Vec::new(),
@@ -312,8 +307,8 @@ impl Validator {
             });
         }
         let form_checks = builder.checks(&form.checks)?;
-        for level in &mut builder.levels {
-            level.lookup = Table::new(level.keys.iter().cloned());
+        for (level, keys) in builder.levels.iter_mut().zip(builder.keys) {
+            level.lookup = Table::new(keys);
         }
         Ok(Validator {
             form: form.clone(),
@@ -374,9 +369,9 @@ impl<'f> Builder<'f> {
             let slot = match element {
                 Element::Content(_) => None,
                 _ => {
+                    self.keys[level].push((element.id().to_owned(), index));
                     let level = &mut self.levels[level];
                     level.slots += 1;
-                    level.keys.push((element.id().to_owned(), index));
                     Some(level.slots - 1)
                 }
             };
@@ -394,6 +389,7 @@ impl<'f> Builder<'f> {
                 }
             };
             self.ids.insert(element.id(), index);
+            self.elements.push(element);
             self.nodes.push(Node {
                 id: element.id().to_owned(),
                 label,
@@ -417,12 +413,12 @@ impl<'f> Builder<'f> {
                     depth: self.levels[level].depth + 1,
                     ..Level::default()
                 });
+                self.keys.push(Vec::new());
                 let elements =
                     self.declare(&repeat.elements, inner, section, Some(index), access)?;
                 self.levels[inner].elements = elements;
                 self.nodes[index].kind = NodeKind::Repeat {
                     level: inner,
-                    title: repeat.title.clone(),
                     item: repeat.item_label.clone(),
                     min: repeat.min.clone(),
                     max: repeat.max.clone(),
@@ -432,28 +428,8 @@ impl<'f> Builder<'f> {
         Ok(indices)
     }
 
-    fn element(&self, index: usize) -> Option<&'f Element> {
-        fn find<'a>(elements: &'a [Element], id: &str) -> Option<&'a Element> {
-            for element in elements {
-                if element.id() == id {
-                    return Some(element);
-                }
-                if let Element::Repeat(repeat) = element
-                    && let Some(found) = find(&repeat.elements, id)
-                {
-                    return Some(found);
-                }
-            }
-            None
-        }
-        let node = &self.nodes[index];
-        find(&self.form.sections[node.section].elements, &node.id)
-    }
-
     fn compile_node(&mut self, index: usize) -> Result<(), CompileError> {
-        let Some(element) = self.element(index) else {
-            return Ok(());
-        };
+        let element = self.elements[index];
         let visible = self.rule(element.visible_when())?;
         self.nodes[index].visible = visible;
         match element {
@@ -507,9 +483,6 @@ impl<'f> Builder<'f> {
                 }
             },
         };
-        let mut list: Vec<String> = list;
-        list.sort();
-        list.dedup();
         self.code_lists.push(list);
         let index = self.code_lists.len() - 1;
         if let Some(key) = key {
@@ -583,7 +556,7 @@ impl<'f> Builder<'f> {
                     .map(|c| (c.code.clone(), c.label.clone())),
             },
             Input::File(file) => QKind::File {
-                accept: file.accept.iter().map(|a| accept(a)).collect(),
+                accept: file.accept.iter().map(|a| FileType::parse(a)).collect(),
                 accept_words: accept_words(&file.accept),
                 max_size: file.max_size_bytes.clone(),
                 min_files: file.min_files.clone(),
@@ -748,16 +721,6 @@ fn answer_kind(input: &Input) -> AnswerKind {
         Input::Choice(_) => AnswerKind::Code,
         Input::MultiChoice(_) => AnswerKind::Codes,
         Input::File(_) | Input::PersonLookup => AnswerKind::Other,
-    }
-}
-
-fn accept(text: &str) -> Accept {
-    if let Some(extension) = text.strip_prefix('.') {
-        Accept::Extension(extension.to_ascii_lowercase())
-    } else if let Some(family) = text.strip_suffix("/*") {
-        Accept::MediaTypeFamily(format!("{}/", family.to_ascii_lowercase()))
-    } else {
-        Accept::MediaType(text.to_ascii_lowercase())
     }
 }
 

@@ -1,6 +1,51 @@
 //! The formats of the formatted question types (email, UK phone, UK postcode, NHS number,
 //! unique pupil number), as patterns shared with the JSON Schema renderer, plus the check
-//! digits that no pattern can express.
+//! digits that no pattern can express; and the accepted file types of a file question.
+
+/// One entry of a file question's `accept` list, as the runtime and the renderers read it.
+///
+/// ```
+/// use form_runtime::formats::FileType;
+/// assert!(FileType::parse(".PDF").matches("report.pdf", "application/octet-stream"));
+/// assert!(FileType::parse("image/*").matches("scan", "Image/PNG"));
+/// assert!(!FileType::parse("image/*").matches("scan.png", "imagex/png"));
+/// assert!(!FileType::parse("application/pdf").matches("a.pdf", "application/pdfx"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileType {
+    /// `.pdf`: the file's name ends with this extension (lowercase, without the dot).
+    Extension(String),
+    /// `application/pdf`: exactly this media type (lowercase).
+    MediaType(String),
+    /// `image/*`: any media type of this family (lowercase, without the `/*`).
+    MediaTypeFamily(String),
+}
+
+impl FileType {
+    /// Reads an `accept` entry: `.ext`, `type/*` or `type/subtype`, in any case.
+    pub fn parse(text: &str) -> FileType {
+        if let Some(extension) = text.strip_prefix('.') {
+            FileType::Extension(extension.to_ascii_lowercase())
+        } else if let Some(family) = text.strip_suffix("/*") {
+            FileType::MediaTypeFamily(family.to_ascii_lowercase())
+        } else {
+            FileType::MediaType(text.to_ascii_lowercase())
+        }
+    }
+
+    /// Whether a file of this name and media type is of this type (in any case).
+    pub fn matches(&self, name: &str, media_type: &str) -> bool {
+        match self {
+            FileType::Extension(wanted) => name
+                .rsplit_once('.')
+                .is_some_and(|(_, extension)| extension.eq_ignore_ascii_case(wanted)),
+            FileType::MediaType(wanted) => media_type.eq_ignore_ascii_case(wanted),
+            FileType::MediaTypeFamily(family) => media_type
+                .split_once('/')
+                .is_some_and(|(found, _)| found.eq_ignore_ascii_case(family)),
+        }
+    }
+}
 
 /// An email address: something, `@`, a domain with a dot. At most 254 characters.
 pub const EMAIL_PATTERN: &str = r"^[^@\s]+@[^@\s]+\.[^@\s]+$";

@@ -4,9 +4,7 @@
 use jiff::civil::Date;
 use serde_json::Value;
 
-use crate::compiled::{
-    Accept, CCheck, Format, NodeKind, QKind, Requirement, Validator, audience_index,
-};
+use crate::compiled::{CCheck, Format, NodeKind, QKind, Requirement, Validator, audience_index};
 use crate::error::{ErrorCode, ValidationError};
 use crate::eval::{Eval, Frame, Tri, parse_date};
 use crate::formats;
@@ -327,11 +325,11 @@ impl<'a, S: Sink> Walker<'a, S> {
             },
             NodeKind::Repeat {
                 level,
-                title,
                 item,
                 min,
                 max,
             } => {
+                let title = &node.label;
                 let entries: &'a [Value] = match value {
                     None => &[],
                     Some(Value::Array(entries)) => entries,
@@ -352,7 +350,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 {
                     self.sink
                         .push(section, &self.path, ErrorCode::MinEntries, None, || {
-                            custom(&min.message).unwrap_or_else(|| {
+                            min.message.clone().unwrap_or_else(|| {
                                 format!("Add at least {}", messages::count(min.value, item))
                             })
                         });
@@ -362,7 +360,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 {
                     self.sink
                         .push(section, &self.path, ErrorCode::MaxEntries, None, || {
-                            custom(&max.message).unwrap_or_else(|| {
+                            max.message.clone().unwrap_or_else(|| {
                                 format!(
                                     "{title} must have {} or fewer",
                                     messages::count(max.value, item)
@@ -411,7 +409,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             ErrorCode::Required,
             None,
             || {
-                custom(&node.required_message).unwrap_or_else(|| match kind {
+                node.required_message.clone().unwrap_or_else(|| match kind {
                     QKind::Choice { .. } | QKind::Multi { .. } | QKind::Person => wording.select(),
                     QKind::YesNo => match wording.object() {
                         Some(object) => format!("Select yes or no for {object}"),
@@ -437,7 +435,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         macro_rules! push {
             ($code:expr, $limit:expr, $($message:tt)+) => {
                 self.sink.push(section, &self.path, $code, None, || {
-                    custom($limit).unwrap_or_else(|| format!($($message)+))
+                    $limit.clone().unwrap_or_else(|| format!($($message)+))
                 })
             };
         }
@@ -781,7 +779,9 @@ impl<'a, S: Sink> Walker<'a, S> {
                             });
                         }
                         Some((name, media_type, size)) => {
-                            if !accept.is_empty() && !accepted(accept, name, media_type) {
+                            if !accept.is_empty()
+                                && !accept.iter().any(|t| t.matches(name, media_type))
+                            {
                                 push!(
                                     ErrorCode::Accept,
                                     &None,
@@ -879,10 +879,6 @@ impl<'a, S: Sink> Walker<'a, S> {
     }
 }
 
-fn custom(message: &Option<String>) -> Option<String> {
-    message.clone()
-}
-
 fn lower(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -969,16 +965,4 @@ fn person_reference(value: &Value) -> bool {
             .is_some_and(|t| !t.trim().is_empty())
     };
     object.len() == 2 && text("id") && text("name")
-}
-
-fn accepted(accept: &[Accept], name: &str, media_type: &str) -> bool {
-    let extension = name
-        .rsplit_once('.')
-        .map(|(_, extension)| extension.to_ascii_lowercase());
-    let media_type = media_type.to_ascii_lowercase();
-    accept.iter().any(|accept| match accept {
-        Accept::Extension(wanted) => extension.as_deref() == Some(wanted),
-        Accept::MediaType(wanted) => &media_type == wanted,
-        Accept::MediaTypeFamily(family) => media_type.starts_with(family.as_str()),
-    })
 }

@@ -25,6 +25,13 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Its standard error, once its exit code is checked.
+fn stderr_with(output: &Output, code: i32) -> String {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(code), "{err}");
+    err
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -139,12 +146,8 @@ fn check_of_a_binary_file_gives_a_diagnostic_not_a_crash() {
     )
     .unwrap();
     let output = sendform(&["check", path.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("error[invalid-utf8]"),
-        "{}",
-        stderr(&output)
-    );
+    let err = stderr_with(&output, 1);
+    assert!(err.contains("error[invalid-utf8]"), "{err}");
 }
 
 #[test]
@@ -207,12 +210,10 @@ fn build_of_a_form_with_errors_writes_nothing_and_exits_1() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_with(&output, 1);
     assert!(
-        stderr(&output)
-            .ends_with("form-dsl/tests/data/err/names.form: 9 errors; nothing was written\n"),
-        "{}",
-        stderr(&output)
+        err.ends_with("form-dsl/tests/data/err/names.form: 9 errors; nothing was written\n"),
+        "{err}"
     );
     assert!(!out.exists());
 }
@@ -244,12 +245,8 @@ fn build_into_an_unwritable_place_exits_2() {
         "--out",
         blocker.join("out").to_str().unwrap(),
     ]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).starts_with("error: cannot write"),
-        "{}",
-        stderr(&output)
-    );
+    let err = stderr_with(&output, 2);
+    assert!(err.starts_with("error: cannot write"), "{err}");
 }
 
 #[test]
@@ -270,12 +267,8 @@ fn explain_prints_a_code_s_entry() {
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
     let output = sendform(&[]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("Usage: sendform <COMMAND>"),
-        "{}",
-        stderr(&output)
-    );
+    let err = stderr_with(&output, 2);
+    assert!(err.contains("Usage: sendform <COMMAND>"), "{err}");
     let output = sendform(&["check"]);
     assert_eq!(output.status.code(), Some(2));
     let output = sendform(&["--help"]);

@@ -6,8 +6,10 @@
 //! submissions for other tools; HTML and PDF renderers follow.
 #![warn(missing_docs)]
 
+pub mod html;
 pub mod schema;
 
+pub use html::{HtmlError, HtmlRenderer, PageOptions};
 pub use schema::json_schema;
 
 pub use form_runtime::Form;

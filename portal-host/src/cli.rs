@@ -11,6 +11,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use form_dsl::{Code, Compiled, Diagnostic, Options, SourceMap, compile};
 use form_runtime::{AnswerLimits, Audience, Form, ValidateOptions, Validator, parse_answers};
 
+use form_render::{HtmlRenderer, PageOptions};
+
 use crate::FsLoader;
 use crate::report::{Renderer, Style, summary};
 
@@ -47,7 +49,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
         color: ColourChoice,
     },
-    /// Compile forms and write their outputs (form.json, schema.json) to a folder. With several files, each
+    /// Compile forms and write their outputs (form.json, schema.json, form.html with every
+    /// section on one page, and the assets it links to) to a folder. With several files, each
     /// form's outputs go in a folder of its own, named after the file.
     Build {
         /// The form files.
@@ -73,6 +76,28 @@ enum Command {
         /// Validate a draft: nothing is required yet.
         #[arg(long)]
         draft: bool,
+        /// The date rules call `today`, as YYYY-MM-DD (default: today on this computer).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<form_runtime::Date>,
+        /// Whether to colour the form's diagnostics, if it has any.
+        #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
+        color: ColourChoice,
+    },
+    /// Render a form's pages as HTML into a folder: `index.html` (the task list), one page per
+    /// section, `check-answers.html`, and the assets they link to. With answers, the pages are
+    /// filled in and show the runtime's errors.
+    Html {
+        /// The form: a form file, or a compiled `form.json`.
+        form: PathBuf,
+        /// Answers to fill the pages with, a JSON object keyed by question id.
+        #[arg(long)]
+        answers: Option<PathBuf>,
+        /// Who the pages are for (default: citizen).
+        #[arg(long, value_enum, default_value_t = AudienceArg::Citizen)]
+        audience: AudienceArg,
+        /// The folder to write the pages to (created if needed).
+        #[arg(long)]
+        out: PathBuf,
         /// The date rules call `today`, as YYYY-MM-DD (default: today on this computer).
         #[arg(long, value_parser = parse_date)]
         today: Option<form_runtime::Date>,
@@ -181,6 +206,23 @@ pub fn run(
             }
             validate(&form, &answers, &options, color.style(), out, err)
         }
+        Command::Html {
+            form,
+            answers,
+            audience,
+            out: dir,
+            today,
+            color,
+        } => html(
+            &form,
+            answers.as_deref(),
+            audience.audience(),
+            &dir,
+            today.unwrap_or_else(crate::today),
+            color.style(),
+            out,
+            err,
+        ),
         Command::Explain { code } => explain(&code, out, err),
     };
     match result {
@@ -218,6 +260,12 @@ enum CliError {
         path: PathBuf,
         #[source]
         source: form_runtime::LoadError,
+    },
+    #[error("`{path}`: cannot render the pages: {source}")]
+    Html {
+        path: PathBuf,
+        #[source]
+        source: form_render::HtmlError,
     },
     #[error("`{path}` cannot be prepared for validation: {source}")]
     Prepare {
@@ -348,14 +396,104 @@ fn build(
         source,
     })?;
     let schema = serde_json::to_string_pretty(&form_render::json_schema(&form)).unwrap_or_default();
-    for (name, contents) in [("form.json", form.to_json()), ("schema.json", schema)] {
-        let path = dir.join(name);
-        std::fs::write(&path, contents + "\n").map_err(|source| CliError::Write {
-            path: path.clone(),
+    let validator = Validator::new(&form).map_err(|source| CliError::Prepare {
+        path: path.to_owned(),
+        source,
+    })?;
+    // The blank form for the first audience it is published to, every section on one page.
+    let audience = form.audiences.first().copied().unwrap_or(Audience::La);
+    let empty = serde_json::json!({});
+    let options = PageOptions::new(audience, crate::today(), &empty);
+    let page = HtmlRenderer::new()
+        .whole_form(&validator, &options)
+        .map_err(|source| CliError::Html {
+            path: path.to_owned(),
             source,
         })?;
-        let _ = writeln!(out, "{}", path.display());
+    for (name, contents) in [
+        ("form.json", form.to_json() + "\n"),
+        ("schema.json", schema + "\n"),
+        ("form.html", page),
+    ] {
+        write_file(&dir.join(name), &contents, out)?;
     }
+    write_assets(dir)?;
+    Ok(EXIT_OK)
+}
+
+fn write_file(path: &Path, contents: &str, out: &mut dyn Write) -> Result<(), CliError> {
+    std::fs::write(path, contents).map_err(|source| CliError::Write {
+        path: path.to_owned(),
+        source,
+    })?;
+    let _ = writeln!(out, "{}", path.display());
+    Ok(())
+}
+
+/// The stylesheet and scripts the pages link to, in `assets/`.
+fn write_assets(dir: &Path) -> Result<(), CliError> {
+    let assets = dir.join("assets");
+    std::fs::create_dir_all(&assets).map_err(|source| CliError::Write {
+        path: assets.clone(),
+        source,
+    })?;
+    for (name, contents) in form_render::html::ASSETS {
+        let path = assets.join(name);
+        std::fs::write(&path, contents).map_err(|source| CliError::Write { path, source })?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn html(
+    form_path: &Path,
+    answers_path: Option<&Path>,
+    audience: Audience,
+    dir: &Path,
+    today: form_runtime::Date,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let form = load_form(form_path, style, err)?;
+    let validator = Validator::new(&form).map_err(|source| CliError::Prepare {
+        path: form_path.to_owned(),
+        source,
+    })?;
+    let answers = match answers_path {
+        None => serde_json::json!({}),
+        Some(path) => {
+            let text = read_text(path)?;
+            parse_answers(&text, &AnswerLimits::default()).map_err(|source| CliError::Answers {
+                path: path.to_owned(),
+                source,
+            })?
+        }
+    };
+    // A draft's errors: what is answered is checked, nothing is required yet.
+    let errors = match answers_path {
+        None => Vec::new(),
+        Some(_) => validator.validate(
+            &answers,
+            &ValidateOptions::new(today).audience(audience).draft(),
+        ),
+    };
+    let mut options = PageOptions::new(audience, today, &answers);
+    options.errors = &errors;
+    let pages = HtmlRenderer::new()
+        .pages(&validator, &options)
+        .map_err(|source| CliError::Html {
+            path: form_path.to_owned(),
+            source,
+        })?;
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
+        path: dir.to_owned(),
+        source,
+    })?;
+    for (name, page) in pages {
+        write_file(&dir.join(format!("{name}.html")), &page, out)?;
+    }
+    write_assets(dir)?;
     Ok(EXIT_OK)
 }
 

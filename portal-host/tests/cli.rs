@@ -165,9 +165,15 @@ fn build_writes_form_json_that_loads_without_the_compiler() {
         stdout(&output).lines().collect::<Vec<_>>(),
         [
             out.join("form.json").to_str().unwrap(),
-            out.join("schema.json").to_str().unwrap()
+            out.join("schema.json").to_str().unwrap(),
+            out.join("form.html").to_str().unwrap()
         ]
     );
+    // The blank form links to assets written beside it.
+    let page = std::fs::read_to_string(out.join("form.html")).unwrap();
+    assert!(page.contains("assets/govuk-frontend.min.css"));
+    assert!(out.join("assets/govuk-frontend.min.css").exists());
+    assert!(out.join("assets/sendform.js").exists());
     let json = std::fs::read_to_string(out.join("form.json")).unwrap();
     let form = form_runtime::Form::from_json(&json).expect("form.json loads");
     assert_eq!(form.id, "ersa");
@@ -247,6 +253,33 @@ fn build_into_an_unwritable_place_exits_2() {
     ]);
     let err = stderr_with(&output, 2);
     assert!(err.starts_with("error: cannot write"), "{err}");
+}
+
+#[test]
+fn html_writes_every_page_filled_with_answers_and_errors() {
+    let dir = scratch("html");
+    let output = sendform(&[
+        "html",
+        "examples/ehc-plan.form",
+        "--answers",
+        "examples/ehc-plan.answers.json",
+        "--audience",
+        "la",
+        "--today",
+        "2026-11-22",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let written = stdout(&output);
+    for page in ["index.html", "a.html", "check-answers.html"] {
+        assert!(written.contains(page), "{written}");
+        assert!(dir.join(page).exists());
+    }
+    let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(index.contains("govuk-task-list"));
+    let output = sendform(&["html", "no/such.form", "--out", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
 }
 
 #[test]

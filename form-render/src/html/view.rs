@@ -1,0 +1,1365 @@
+//! From the form, the answers and the errors to what the page templates show.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use form_runtime::{
+    Access, Audience, Choices, Element, Form, Input, Question, Repeat, Section, SectionState,
+    ValidateOptions, Validator, Visibility, selectable,
+};
+
+use super::PageOptions;
+use super::params::{
+    self, ChoiceItem, Content, DateItem, ErrorLink, ErrorMessage, ErrorSummary, Fieldset, Hint,
+    Label, Legend, SummaryAction, SummaryActions, SummaryList, SummaryRow, Task, TaskList,
+    TaskStatus,
+};
+use super::words::{self, describe_rule};
+
+/// Choice lists longer than this are a drop-down list rather than radios.
+const RADIOS_MAX: usize = 15;
+
+/// A page, as the templates see it.
+#[derive(Debug, Serialize)]
+pub(super) struct Page {
+    /// `task_list`, `section`, `check_answers` or `whole_form`.
+    kind: &'static str,
+    /// The `<title>`, with "Error: " first when the page shows errors.
+    title: String,
+    heading: String,
+    caption: Option<String>,
+    service_name: String,
+    assets: String,
+    /// The same, as a module specifier (`./assets`).
+    assets_module: String,
+    home: String,
+    intro: Vec<String>,
+    error_summary: Option<ErrorSummary>,
+    task_list: Option<TaskList>,
+    sections: Vec<SectionView>,
+    /// Where the form posts (a section page), and where "Continue" goes (check answers).
+    action: Option<String>,
+    next: Option<String>,
+    /// The rules and answers `sendform.js` needs, as JSON.
+    script: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct SectionView {
+    id: String,
+    title: String,
+    intro: Vec<String>,
+    /// The audience may see but not change it.
+    locked: bool,
+    pointer: String,
+    condition: Option<String>,
+    elements: Vec<ElementView>,
+    summary: Option<SummaryList>,
+    change: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum ElementView {
+    Question {
+        component: &'static str,
+        params: Value,
+        pointer: String,
+        /// Shown only when a rule holds (the wrapper is toggled by sendform.js).
+        conditional: bool,
+    },
+    Content {
+        title: String,
+        paragraphs: Vec<String>,
+        pointer: String,
+        conditional: bool,
+    },
+    Block {
+        id: String,
+        title: String,
+        hint: Option<String>,
+        condition: Option<String>,
+        error: Option<String>,
+        entries: Vec<EntryView>,
+        add: Option<Button>,
+        pointer: String,
+        conditional: bool,
+    },
+    /// A part the audience may see but not change.
+    ReadOnly { summary: SummaryList },
+}
+
+#[derive(Debug, Serialize)]
+struct EntryView {
+    legend: String,
+    elements: Vec<ElementView>,
+    remove: Option<Button>,
+}
+
+#[derive(Debug, Serialize)]
+struct Button {
+    text: String,
+    value: String,
+}
+
+/// Who may see and change a part, with the parts around it.
+#[derive(Debug, Clone, Copy)]
+struct Reach {
+    seen: bool,
+    writable: bool,
+}
+
+impl Reach {
+    fn of_form(form: &Form, audience: Audience) -> Reach {
+        let seen = audience == Audience::La || form.audiences.contains(&audience);
+        Reach {
+            seen,
+            writable: seen,
+        }
+    }
+
+    fn within(self, access: &Access, audience: Audience) -> Reach {
+        let seen = self.seen && (audience == Audience::La || access.is_seen_by(audience));
+        Reach {
+            seen,
+            writable: self.writable && seen && !access.locked_for.contains(&audience),
+        }
+    }
+}
+
+/// The sections the audience sees at all (whatever the answers).
+pub(super) fn seen_sections(form: &Form, audience: Audience) -> impl Iterator<Item = &Section> {
+    let reach = Reach::of_form(form, audience);
+    form.sections
+        .iter()
+        .filter(move |section| reach.within(&section.access, audience).seen)
+}
+
+/// Everything a page needs that depends on the answers and the audience.
+struct Context<'a> {
+    form: &'a Form,
+    options: &'a PageOptions<'a>,
+    visibility: Visibility,
+    /// Errors by JSON Pointer.
+    errors: BTreeMap<&'a str, Vec<&'a str>>,
+    /// Ids of the questions and blocks the audience sees (for rules shipped to the page).
+    seen_ids: BTreeSet<&'a str>,
+    /// Each element's id and the blocks around it.
+    blocks_of: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Context<'a> {
+    fn new(validator: &'a Validator, options: &'a PageOptions<'a>) -> Context<'a> {
+        let form = validator.form();
+        let mut errors: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for error in options.errors {
+            errors
+                .entry(error.path.as_str())
+                .or_default()
+                .push(&error.message);
+        }
+        let mut seen_ids = BTreeSet::new();
+        let mut blocks_of = BTreeMap::new();
+        let reach = Reach::of_form(form, options.audience);
+        for section in &form.sections {
+            let reach = reach.within(&section.access, options.audience);
+            collect_ids(
+                &section.elements,
+                reach,
+                options.audience,
+                &mut Vec::new(),
+                &mut |id, seen, blocks| {
+                    if seen {
+                        seen_ids.insert(id);
+                    }
+                    blocks_of.insert(id, blocks.to_vec());
+                },
+            );
+        }
+        Context {
+            form,
+            options,
+            visibility: validator.visibility(options.answers, options.today),
+            errors,
+            seen_ids,
+            blocks_of,
+        }
+    }
+
+    fn shown(&self, pointer: &str) -> bool {
+        self.visibility.element(pointer).unwrap_or(false)
+    }
+
+    fn section_shown(&self, id: &str) -> bool {
+        self.visibility.section(id).unwrap_or(false)
+    }
+
+    /// Whether a rule can go to the page: it reads only what the audience sees.
+    fn shippable(&self, rule: &form_runtime::Rule) -> bool {
+        rule.expr
+            .references()
+            .iter()
+            .all(|id| self.seen_ids.contains(id))
+    }
+
+    /// Whether a part with this rule is conditional on the page (shown with its condition
+    /// and toggled by script), rather than shown or left out by the server's verdict.
+    fn conditional(&self, rule: Option<&form_runtime::Rule>) -> bool {
+        rule.is_some_and(|rule| self.shippable(rule))
+    }
+
+    fn error(&self, pointer: &str) -> Option<ErrorMessage> {
+        self.errors.get(pointer).map(|messages| ErrorMessage {
+            text: Some(messages.join(". ")),
+            ..ErrorMessage::default()
+        })
+    }
+
+    fn page(&self, kind: &'static str, heading: String) -> Page {
+        let options = self.options;
+        Page {
+            kind,
+            title: String::new(),
+            heading,
+            caption: None,
+            service_name: options.service_name.to_owned(),
+            assets: options.assets.trim_end_matches('/').to_owned(),
+            assets_module: module_path(options.assets.trim_end_matches('/')),
+            home: options.links.page("index"),
+            intro: Vec::new(),
+            error_summary: None,
+            task_list: None,
+            sections: Vec::new(),
+            action: None,
+            next: None,
+            script: None,
+        }
+    }
+}
+
+/// A relative asset path as a module specifier: `assets` becomes `./assets`.
+fn module_path(path: &str) -> String {
+    if path.starts_with('/')
+        || path.starts_with("./")
+        || path.starts_with("../")
+        || path.contains("://")
+    {
+        path.to_owned()
+    } else {
+        format!("./{path}")
+    }
+}
+
+fn collect_ids<'a>(
+    elements: &'a [Element],
+    reach: Reach,
+    audience: Audience,
+    blocks: &mut Vec<&'a str>,
+    visit: &mut dyn FnMut(&'a str, bool, &[&'a str]),
+) {
+    for element in elements {
+        let reach = reach.within(element.access(), audience);
+        visit(element.id(), reach.seen, blocks);
+        if let Element::Repeat(repeat) = element {
+            blocks.push(&repeat.id);
+            collect_ids(&repeat.elements, reach, audience, blocks, visit);
+            blocks.pop();
+        }
+    }
+}
+
+/// `<title>`: the page, the form and the service, with "Error: " first when it shows errors.
+fn title(page: &str, form: &str, service: &str, errors: bool) -> String {
+    let prefix = if errors { "Error: " } else { "" };
+    if page == form {
+        format!("{prefix}{page} - {service}")
+    } else {
+        format!("{prefix}{page} - {form} - {service}")
+    }
+}
+
+pub(super) fn task_list(validator: &Validator, options: &PageOptions<'_>) -> Page {
+    let context = Context::new(validator, options);
+    let form = context.form;
+    let statuses = validator.completeness(options.answers, &ValidateOptions::new(options.today));
+    let reach = Reach::of_form(form, options.audience);
+    let mut items = Vec::new();
+    for (section, status) in form.sections.iter().zip(&statuses) {
+        let reach = reach.within(&section.access, options.audience);
+        if !reach.seen || status.state == SectionState::Hidden {
+            continue;
+        }
+        let tag = |text: &str, colour: &str| TaskStatus {
+            tag: Some(params::Tag {
+                text: Some(text.to_owned()),
+                classes: Some(colour.to_owned()),
+            }),
+            ..TaskStatus::default()
+        };
+        let status_view = match status.state {
+            _ if !reach.writable => TaskStatus {
+                text: Some("Cannot change".to_owned()),
+                classes: Some("govuk-task-list__status--cannot-start-yet".to_owned()),
+                ..TaskStatus::default()
+            },
+            SectionState::Complete => TaskStatus {
+                text: Some("Completed".to_owned()),
+                ..TaskStatus::default()
+            },
+            SectionState::NotStarted => tag("Not yet started", "govuk-tag--blue"),
+            _ => tag("Incomplete", "govuk-tag--light-blue"),
+        };
+        let missing = status.missing.len() + status.errors.len();
+        let hint = (reach.writable && status.state == SectionState::Incomplete).then(|| {
+            Content::text(match (status.missing.len(), status.errors.len()) {
+                (0, errors) => words::count(errors, "answer to correct", "answers to correct"),
+                (missing, 0) => words::count(missing, "question to answer", "questions to answer"),
+                _ => words::count(missing, "thing to do", "things to do"),
+            })
+        });
+        items.push(Task {
+            title: Content::text(&section.title),
+            hint,
+            href: Some(options.links.page(&section.id)),
+            status: status_view,
+        });
+    }
+    let mut page = context.page("task_list", form.title.clone());
+    page.title = title(&form.title, &form.title, options.service_name, false);
+    page.intro = paragraphs(form.intro.as_deref().unwrap_or(""));
+    page.task_list = Some(TaskList {
+        items,
+        id_prefix: None,
+    });
+    page.next = Some(options.links.page("check-answers"));
+    page
+}
+
+pub(super) fn section_page(
+    validator: &Validator,
+    section_id: &str,
+    options: &PageOptions<'_>,
+) -> Option<Page> {
+    let context = Context::new(validator, options);
+    let form = context.form;
+    let reach = Reach::of_form(form, options.audience);
+    let section = form.sections.iter().find(|s| s.id == section_id)?;
+    let reach = reach.within(&section.access, options.audience);
+    if !reach.seen {
+        return None;
+    }
+    let view = section_view(&context, section, reach, true);
+    let mut page = context.page("section", section.title.clone());
+    let summary = error_summary(&context, std::slice::from_ref(&view));
+    page.title = title(
+        &section.title,
+        &form.title,
+        options.service_name,
+        summary.is_some(),
+    );
+    page.caption = Some(form.title.clone());
+    page.error_summary = summary;
+    page.action = Some(options.links.page(&section.id));
+    page.script = Some(script(&context, std::slice::from_ref(section)));
+    page.sections = vec![view];
+    Some(page)
+}
+
+pub(super) fn whole_form(validator: &Validator, options: &PageOptions<'_>) -> Page {
+    let context = Context::new(validator, options);
+    let form = context.form;
+    let reach = Reach::of_form(form, options.audience);
+    let mut sections = Vec::new();
+    let mut shown = Vec::new();
+    for section in &form.sections {
+        let reach = reach.within(&section.access, options.audience);
+        if reach.seen
+            && (context.conditional(section.visible_when.as_ref())
+                || context.section_shown(&section.id))
+        {
+            sections.push(section_view(&context, section, reach, false));
+            shown.push(section.clone());
+        }
+    }
+    let mut page = context.page("whole_form", form.title.clone());
+    let summary = error_summary(&context, &sections);
+    page.title = title(
+        &form.title,
+        &form.title,
+        options.service_name,
+        summary.is_some(),
+    );
+    page.intro = paragraphs(form.intro.as_deref().unwrap_or(""));
+    page.error_summary = summary;
+    page.action = Some(String::new());
+    page.script = Some(script(&context, &shown));
+    page.sections = sections;
+    page
+}
+
+pub(super) fn check_answers(validator: &Validator, options: &PageOptions<'_>) -> Page {
+    let context = Context::new(validator, options);
+    let form = context.form;
+    let reach = Reach::of_form(form, options.audience);
+    let mut sections = Vec::new();
+    for section in &form.sections {
+        let reach = reach.within(&section.access, options.audience);
+        if !reach.seen || !context.section_shown(&section.id) {
+            continue;
+        }
+        let change = reach.writable.then(|| options.links.page(&section.id));
+        let mut rows = Vec::new();
+        summary_rows(
+            &context,
+            &section.elements,
+            reach,
+            &mut Vec::new(),
+            change.as_deref(),
+            &mut rows,
+        );
+        sections.push(SectionView {
+            id: section.id.clone(),
+            title: section.title.clone(),
+            intro: Vec::new(),
+            locked: !reach.writable,
+            pointer: String::new(),
+            condition: None,
+            elements: Vec::new(),
+            summary: Some(SummaryList {
+                rows,
+                classes: None,
+            }),
+            change,
+        });
+    }
+    let mut page = context.page("check_answers", "Check your answers".to_owned());
+    page.title = title(
+        "Check your answers",
+        &form.title,
+        options.service_name,
+        false,
+    );
+    page.caption = Some(form.title.clone());
+    page.sections = sections;
+    page
+}
+
+/// The error summary: every error shown on the page, in page order, linking to its control.
+fn error_summary(context: &Context<'_>, sections: &[SectionView]) -> Option<ErrorSummary> {
+    fn walk(elements: &[ElementView], out: &mut Vec<ErrorLink>) {
+        for element in elements {
+            match element {
+                ElementView::Question { params, .. } => {
+                    if let Some(text) = params
+                        .get("errorMessage")
+                        .and_then(|error| error.get("text"))
+                        .and_then(Value::as_str)
+                    {
+                        out.push(ErrorLink {
+                            text: Some(text.to_owned()),
+                            html: None,
+                            href: Some(format!("#{}", first_control(params))),
+                        });
+                    }
+                }
+                ElementView::Block {
+                    id, error, entries, ..
+                } => {
+                    if let Some(text) = error {
+                        out.push(ErrorLink {
+                            text: Some(text.clone()),
+                            html: None,
+                            href: Some(format!("#{id}")),
+                        });
+                    }
+                    for entry in entries {
+                        walk(&entry.elements, out);
+                    }
+                }
+                ElementView::Content { .. } | ElementView::ReadOnly { .. } => {}
+            }
+        }
+    }
+    let mut links = Vec::new();
+    for section in sections {
+        walk(&section.elements, &mut links);
+    }
+    // Errors on parts of the page that are not controls (a section's checks): at the top.
+    let _ = context;
+    (!links.is_empty()).then(|| ErrorSummary {
+        title_text: Some("There is a problem".to_owned()),
+        description_text: None,
+        error_list: links,
+    })
+}
+
+/// The id of the control an error summary link goes to.
+fn first_control(params: &Value) -> String {
+    let text = |key: &str| params.get(key).and_then(Value::as_str).map(str::to_owned);
+    if let Some(items) = params.get("items").and_then(Value::as_array)
+        && params.get("idPrefix").is_some()
+    {
+        let _ = items;
+        return text("idPrefix").unwrap_or_default();
+    }
+    if params.get("namePrefix").is_some() {
+        return format!("{}-day", text("id").unwrap_or_default());
+    }
+    text("id").or_else(|| text("name")).unwrap_or_default()
+}
+
+/// A section's elements for a page (`heading`: the section title is the page's `<h1>`).
+fn section_view(
+    context: &Context<'_>,
+    section: &Section,
+    reach: Reach,
+    heading: bool,
+) -> SectionView {
+    let _ = heading;
+    let mut path = Vec::new();
+    let elements = if reach.writable {
+        element_views(context, &section.elements, reach, &mut path)
+    } else {
+        let mut rows = Vec::new();
+        summary_rows(
+            context,
+            &section.elements,
+            reach,
+            &mut path,
+            None,
+            &mut rows,
+        );
+        vec![ElementView::ReadOnly {
+            summary: SummaryList {
+                rows,
+                classes: None,
+            },
+        }]
+    };
+    SectionView {
+        id: section.id.clone(),
+        title: section.title.clone(),
+        intro: paragraphs(section.intro.as_deref().unwrap_or("")),
+        locked: !reach.writable,
+        pointer: format!("section:{}", section.id),
+        condition: section
+            .visible_when
+            .as_ref()
+            .filter(|rule| context.shippable(rule))
+            .map(|rule| describe_rule(context.form, rule)),
+        elements,
+        summary: None,
+        change: None,
+    }
+}
+
+/// A path in the answers: keys and entry positions.
+#[derive(Debug, Clone)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn pointer(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        out.push('/');
+        match segment {
+            Seg::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Seg::Index(index) => out.push_str(&index.to_string()),
+        }
+    }
+    out
+}
+
+/// The field name of an answer: its path with dots (`outcomes.0.team`).
+fn field_name(path: &[Seg]) -> String {
+    path.iter()
+        .map(|segment| match segment {
+            Seg::Key(key) => key.clone(),
+            Seg::Index(index) => index.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The id of a control: its path with hyphens (`outcomes-0-team`).
+fn field_id(path: &[Seg]) -> String {
+    field_name(path).replace('.', "-")
+}
+
+/// The answer at `path`.
+fn answer_at<'v>(answers: &'v Value, path: &[Seg]) -> Option<&'v Value> {
+    let mut value = answers;
+    for segment in path {
+        value = match segment {
+            Seg::Key(key) => value.get(key.as_str())?,
+            Seg::Index(index) => value.get(*index)?,
+        };
+    }
+    Some(value)
+}
+
+fn element_views(
+    context: &Context<'_>,
+    elements: &[Element],
+    reach: Reach,
+    path: &mut Vec<Seg>,
+) -> Vec<ElementView> {
+    let audience = context.options.audience;
+    let mut out = Vec::new();
+    for element in elements {
+        let reach = reach.within(element.access(), audience);
+        if !reach.seen {
+            continue;
+        }
+        path.push(Seg::Key(element.id().to_owned()));
+        let at = pointer(path);
+        let conditional = context.conditional(element.visible_when());
+        // Without a rule the page may carry, the server decides: a hidden part is left out.
+        if !conditional && !context.shown(&at) {
+            path.pop();
+            continue;
+        }
+        if !reach.writable {
+            let mut rows = Vec::new();
+            summary_rows(
+                context,
+                std::slice::from_ref(element),
+                reach,
+                &mut path[..path.len() - 1].to_vec(),
+                None,
+                &mut rows,
+            );
+            out.push(ElementView::ReadOnly {
+                summary: SummaryList {
+                    rows,
+                    classes: None,
+                },
+            });
+            path.pop();
+            continue;
+        }
+        let condition = element
+            .visible_when()
+            .filter(|_| conditional)
+            .map(|rule| describe_rule(context.form, rule));
+        match element {
+            Element::Question(question) => {
+                let (component, params) = question_params(context, question, path, condition);
+                out.push(ElementView::Question {
+                    component,
+                    params,
+                    pointer: at,
+                    conditional,
+                });
+            }
+            Element::Content(content) => out.push(ElementView::Content {
+                title: content.title.clone(),
+                paragraphs: paragraphs(&content.body),
+                pointer: at,
+                conditional,
+            }),
+            Element::Repeat(repeat) => {
+                out.push(block_view(
+                    context,
+                    repeat,
+                    reach,
+                    path,
+                    condition,
+                    at,
+                    conditional,
+                ));
+            }
+        }
+        path.pop();
+    }
+    out
+}
+
+fn block_view(
+    context: &Context<'_>,
+    repeat: &Repeat,
+    reach: Reach,
+    path: &mut Vec<Seg>,
+    condition: Option<String>,
+    at: String,
+    conditional: bool,
+) -> ElementView {
+    let count = answer_at(context.options.answers, path)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let min = repeat.min.as_ref().map_or(0, |min| min.value as usize);
+    let max = repeat.max.as_ref().map(|max| max.value as usize);
+    // Room for the minimum, and at least one entry to fill in.
+    let shown = count.max(min).max(1);
+    let mut entries = Vec::new();
+    for index in 0..shown {
+        path.push(Seg::Index(index));
+        let elements = element_views(context, &repeat.elements, reach, path);
+        let remove = (index >= min || count > min).then(|| Button {
+            text: format!("Remove {} {}", lower_first(&repeat.item_label), index + 1),
+            value: format!("remove:{}", pointer(path)),
+        });
+        entries.push(EntryView {
+            legend: format!("{} {}", repeat.item_label, index + 1),
+            elements,
+            remove: remove.filter(|_| shown > 1 || count > 0),
+        });
+        path.pop();
+    }
+    let add = max.is_none_or(|max| shown < max).then(|| Button {
+        text: format!("Add another {}", lower_first(&repeat.item_label)),
+        value: format!("add:{at}"),
+    });
+    ElementView::Block {
+        id: field_id(path),
+        title: repeat.title.clone(),
+        hint: join_hint(repeat.hint.as_deref(), condition.as_deref()),
+        condition,
+        error: context.error(&at).and_then(|e| e.text),
+        entries,
+        add,
+        pointer: at,
+        conditional,
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The hint, with the condition under which the question applies.
+fn join_hint(hint: Option<&str>, condition: Option<&str>) -> Option<String> {
+    match (hint, condition) {
+        (None, None) => None,
+        (Some(hint), None) => Some(hint.to_owned()),
+        (None, Some(condition)) => Some(condition.to_owned()),
+        (Some(hint), Some(condition)) => Some(format!("{hint} ({condition})")),
+    }
+}
+
+fn text_value(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(value) => Some(value.to_string()),
+        _ => None,
+    }
+}
+
+/// The component and options of a question.
+fn question_params(
+    context: &Context<'_>,
+    question: &Question,
+    path: &[Seg],
+    condition: Option<String>,
+) -> (&'static str, Value) {
+    let id = field_id(path);
+    let name = field_name(path);
+    let value = answer_at(context.options.answers, path);
+    let error_message = context.error(&pointer(path));
+    let hint = join_hint(question.hint.as_deref(), condition.as_deref()).map(|text| Hint {
+        text: Some(text),
+        ..Hint::default()
+    });
+    let label = Some(Label {
+        text: Some(question.label.clone()),
+        classes: Some("govuk-label--s".to_owned()),
+        ..Label::default()
+    });
+    let fieldset = Some(Fieldset {
+        legend: Some(Legend {
+            text: Some(question.label.clone()),
+            classes: Some("govuk-fieldset__legend--s".to_owned()),
+            ..Legend::default()
+        }),
+        ..Fieldset::default()
+    });
+    let input = |input_type: Option<&str>,
+                 inputmode: Option<&str>,
+                 classes: Option<&str>,
+                 autocomplete: Option<&String>,
+                 spellcheck: Option<bool>| params::Input {
+        id: Some(id.clone()),
+        name: name.clone(),
+        input_type: input_type.map(str::to_owned),
+        inputmode: inputmode.map(str::to_owned),
+        value: text_value(value),
+        label: label.clone(),
+        hint: hint.clone(),
+        error_message: error_message.clone(),
+        classes: classes.map(str::to_owned),
+        autocomplete: autocomplete.cloned(),
+        spellcheck,
+        ..params::Input::default()
+    };
+    match &question.input {
+        Input::Text(text) => {
+            let classes = match text.max_length.as_ref().map(|limit| limit.value) {
+                Some(0..=5) => Some("govuk-input--width-5"),
+                Some(6..=10) => Some("govuk-input--width-10"),
+                Some(11..=20) => Some("govuk-input--width-20"),
+                _ => None,
+            };
+            (
+                "input",
+                to_value(&input(
+                    None,
+                    None,
+                    classes,
+                    text.autocomplete.as_ref(),
+                    None,
+                )),
+            )
+        }
+        Input::LongText(text) => {
+            let maxlength = text.max_length.as_ref().map(|limit| limit.value);
+            let maxwords = text.max_words.as_ref().map(|limit| limit.value);
+            if maxlength.is_some() || maxwords.is_some() {
+                let params = params::CharacterCount {
+                    id: Some(id.clone()),
+                    name: name.clone(),
+                    rows: Some(8),
+                    value: text_value(value),
+                    maxlength,
+                    maxwords,
+                    label: label.clone(),
+                    hint: hint.clone(),
+                    error_message: error_message.clone(),
+                    spellcheck: Some(true),
+                    ..params::CharacterCount::default()
+                };
+                ("character-count", to_value(&params))
+            } else {
+                let params = params::Textarea {
+                    id: Some(id.clone()),
+                    name: name.clone(),
+                    rows: Some(8),
+                    value: text_value(value),
+                    label: label.clone(),
+                    hint: hint.clone(),
+                    error_message: error_message.clone(),
+                    spellcheck: Some(true),
+                    ..params::Textarea::default()
+                };
+                ("textarea", to_value(&params))
+            }
+        }
+        Input::Integer(number) | Input::Decimal(number) => {
+            let mode = if matches!(question.input, Input::Integer(_)) {
+                "numeric"
+            } else {
+                "decimal"
+            };
+            let mut params = input(
+                None,
+                Some(mode),
+                Some("govuk-input--width-10"),
+                None,
+                Some(false),
+            );
+            params.prefix = number.prefix.as_deref().map(Content::text);
+            params.suffix = number.suffix.as_deref().map(Content::text);
+            ("input", to_value(&params))
+        }
+        Input::Email(format) => (
+            "input",
+            to_value(&input(
+                Some("email"),
+                None,
+                None,
+                format.autocomplete.as_ref().or(Some(&"email".to_owned())),
+                Some(false),
+            )),
+        ),
+        Input::Phone(format) => (
+            "input",
+            to_value(&input(
+                Some("tel"),
+                None,
+                Some("govuk-input--width-20"),
+                format.autocomplete.as_ref().or(Some(&"tel".to_owned())),
+                None,
+            )),
+        ),
+        Input::Postcode(format) => (
+            "input",
+            to_value(&input(
+                None,
+                None,
+                Some("govuk-input--width-10"),
+                format
+                    .autocomplete
+                    .as_ref()
+                    .or(Some(&"postal-code".to_owned())),
+                Some(false),
+            )),
+        ),
+        Input::NhsNumber(format) | Input::Upn(format) => (
+            "input",
+            to_value(&input(
+                None,
+                if matches!(question.input, Input::NhsNumber(_)) {
+                    Some("numeric")
+                } else {
+                    None
+                },
+                Some("govuk-input--width-20"),
+                format.autocomplete.as_ref(),
+                Some(false),
+            )),
+        ),
+        Input::PersonLookup => (
+            "input",
+            to_value(&input(None, None, None, None, Some(false))),
+        ),
+        Input::Date(date) => {
+            let parts = match value {
+                Some(Value::String(text)) => date_parts(text),
+                _ => [None, None, None],
+            };
+            let error_class = error_message.is_some();
+            let items = ["day", "month", "year"]
+                .into_iter()
+                .zip(parts)
+                .map(|(part, value)| DateItem {
+                    name: part.to_owned(),
+                    label: None,
+                    value,
+                    classes: Some(
+                        if part == "year" {
+                            "govuk-input--width-4"
+                        } else {
+                            "govuk-input--width-2"
+                        }
+                        .to_owned(),
+                    ),
+                    autocomplete: date
+                        .autocomplete
+                        .as_ref()
+                        .map(|token| format!("{token}-{part}")),
+                })
+                .collect();
+            let _ = error_class;
+            let params = params::DateInput {
+                id: id.clone(),
+                name_prefix: Some(name.clone()),
+                items,
+                fieldset: fieldset.clone(),
+                hint: Some(Hint {
+                    text: Some(
+                        join_hint(
+                            Some(
+                                hint.as_ref()
+                                    .and_then(|h| h.text.as_deref())
+                                    .unwrap_or("For example, 27 3 2012"),
+                            ),
+                            None,
+                        )
+                        .unwrap_or_default(),
+                    ),
+                    ..Hint::default()
+                }),
+                error_message: error_message.clone(),
+                ..params::DateInput::default()
+            };
+            ("date-input", to_value(&params))
+        }
+        Input::YesNo => {
+            let checked = |want: bool| value == Some(&Value::Bool(want));
+            let params = params::Choices {
+                id_prefix: Some(id.clone()),
+                name: name.clone(),
+                items: vec![
+                    choice_item("yes", "Yes", checked(true)),
+                    choice_item("no", "No", checked(false)),
+                ],
+                fieldset: fieldset.clone(),
+                hint: hint.clone(),
+                error_message: error_message.clone(),
+                classes: Some("govuk-radios--inline".to_owned()),
+                ..params::Choices::default()
+            };
+            ("radios", to_value(&params))
+        }
+        Input::Declaration => {
+            let params = params::Choices {
+                id_prefix: Some(id.clone()),
+                name: name.clone(),
+                items: vec![choice_item(
+                    "yes",
+                    &question.label,
+                    value == Some(&Value::Bool(true)),
+                )],
+                fieldset: Some(Fieldset {
+                    legend: Some(Legend {
+                        text: Some("Declaration".to_owned()),
+                        classes: Some("govuk-fieldset__legend--s".to_owned()),
+                        ..Legend::default()
+                    }),
+                    ..Fieldset::default()
+                }),
+                hint: hint.clone(),
+                error_message: error_message.clone(),
+                ..params::Choices::default()
+            };
+            ("checkboxes", to_value(&params))
+        }
+        Input::Choice(choice) => {
+            let options = choice_list(context.form, &choice.choices);
+            let selected = value.and_then(Value::as_str);
+            if options.len() > RADIOS_MAX {
+                let mut items = vec![params::SelectItem {
+                    value: Some(String::new()),
+                    text: "Select an option".to_owned(),
+                    selected: selected.is_none(),
+                }];
+                items.extend(options.iter().map(|(code, label)| params::SelectItem {
+                    value: Some(code.clone()),
+                    text: label.clone(),
+                    selected: selected == Some(code.as_str()),
+                }));
+                let params = params::Select {
+                    id: Some(id.clone()),
+                    name: name.clone(),
+                    items,
+                    label: label.clone(),
+                    hint: hint.clone(),
+                    error_message: error_message.clone(),
+                    ..params::Select::default()
+                };
+                ("select", to_value(&params))
+            } else {
+                let params = params::Choices {
+                    id_prefix: Some(id.clone()),
+                    name: name.clone(),
+                    items: options
+                        .iter()
+                        .map(|(code, text)| choice_item(code, text, selected == Some(code)))
+                        .collect(),
+                    fieldset: fieldset.clone(),
+                    hint: hint.clone(),
+                    error_message: error_message.clone(),
+                    ..params::Choices::default()
+                };
+                ("radios", to_value(&params))
+            }
+        }
+        Input::MultiChoice(multi) => {
+            let chosen: Vec<&str> = value
+                .and_then(Value::as_array)
+                .map(|codes| codes.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let mut items: Vec<ChoiceItem> = choice_list(context.form, &multi.choices)
+                .iter()
+                .map(|(code, text)| choice_item(code, text, chosen.contains(&code.as_str())))
+                .collect();
+            if let Some(none) = &multi.exclusive {
+                items.push(ChoiceItem {
+                    divider: Some("or".to_owned()),
+                    ..ChoiceItem::default()
+                });
+                let mut item = choice_item(
+                    &none.code,
+                    &none.label,
+                    chosen.contains(&none.code.as_str()),
+                );
+                item.behaviour = Some("exclusive".to_owned());
+                items.push(item);
+            }
+            let params = params::Choices {
+                id_prefix: Some(id.clone()),
+                name: name.clone(),
+                items,
+                fieldset: fieldset.clone(),
+                hint: Some(Hint {
+                    text: Some(
+                        join_hint(
+                            Some(
+                                hint.as_ref()
+                                    .and_then(|h| h.text.as_deref())
+                                    .unwrap_or("Select all that apply."),
+                            ),
+                            None,
+                        )
+                        .unwrap_or_default(),
+                    ),
+                    ..Hint::default()
+                }),
+                error_message: error_message.clone(),
+                ..params::Choices::default()
+            };
+            ("checkboxes", to_value(&params))
+        }
+        Input::File(file) => {
+            let names = file_names(value);
+            let mut hint_text = hint.as_ref().and_then(|h| h.text.clone());
+            if !names.is_empty() {
+                let uploaded = format!("Uploaded: {}", names.join(", "));
+                hint_text = Some(match hint_text {
+                    Some(text) => format!("{text} {uploaded}"),
+                    None => uploaded,
+                });
+            }
+            let params = params::FileUpload {
+                id: Some(id.clone()),
+                name: name.clone(),
+                multiple: file.max_files.value > 1,
+                label: label.clone(),
+                hint: hint_text.map(|text| Hint {
+                    text: Some(text),
+                    ..Hint::default()
+                }),
+                error_message: error_message.clone(),
+                ..params::FileUpload::default()
+            };
+            ("file-upload", to_value(&params))
+        }
+    }
+}
+
+fn to_value(params: &impl Serialize) -> Value {
+    serde_json::to_value(params).unwrap_or(Value::Null)
+}
+
+fn choice_item(value: &str, text: &str, checked: bool) -> ChoiceItem {
+    ChoiceItem {
+        value: Some(value.to_owned()),
+        text: Some(text.to_owned()),
+        checked,
+        ..ChoiceItem::default()
+    }
+}
+
+/// The selectable codes and labels of a question's choices.
+fn choice_list(form: &Form, choices: &Choices) -> Vec<(String, String)> {
+    let list = match choices {
+        Choices::Inline(choices) => choices.as_slice(),
+        Choices::Taxonomy(name) => form
+            .taxonomies
+            .get(name)
+            .map_or(&[][..], |taxonomy| taxonomy.choices.as_slice()),
+    };
+    selectable(list)
+        .map(|choice| (choice.code.clone(), choice.label.clone()))
+        .collect()
+}
+
+/// A date answer's day, month and year as typed (`2012-03-27` gives 27, 3, 2012).
+fn date_parts(text: &str) -> [Option<String>; 3] {
+    let mut parts = text.splitn(3, '-');
+    let year = parts.next().map(str::to_owned);
+    let month = parts.next().map(str::to_owned);
+    let day = parts.next().map(str::to_owned);
+    let tidy = |part: Option<String>| {
+        part.map(|part| {
+            let trimmed = part.trim_start_matches('0');
+            if trimmed.is_empty() || trimmed.len() == part.len() || part.len() > 2 {
+                part
+            } else {
+                trimmed.to_owned()
+            }
+        })
+    };
+    [tidy(day), tidy(month), year]
+}
+
+fn file_names(value: Option<&Value>) -> Vec<String> {
+    let name = |file: &Value| file.get("name").and_then(Value::as_str).map(str::to_owned);
+    match value {
+        Some(Value::Array(files)) => files.iter().filter_map(name).collect(),
+        Some(file @ Value::Object(_)) => name(file).into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Rows of a summary list: each shown question with its answer, blocks entry by entry.
+fn summary_rows(
+    context: &Context<'_>,
+    elements: &[Element],
+    reach: Reach,
+    path: &mut Vec<Seg>,
+    change: Option<&str>,
+    rows: &mut Vec<SummaryRow>,
+) {
+    let audience = context.options.audience;
+    for element in elements {
+        let reach = reach.within(element.access(), audience);
+        if !reach.seen {
+            continue;
+        }
+        path.push(Seg::Key(element.id().to_owned()));
+        if context.shown(&pointer(path)) {
+            match element {
+                Element::Question(question) => {
+                    let answer = answer_at(context.options.answers, path);
+                    rows.push(SummaryRow {
+                        key: Content::text(&question.label),
+                        value: Content::text(
+                            answer
+                                .map(|answer| words::answer_text(context.form, question, answer))
+                                .unwrap_or_else(|| "Not answered".to_owned()),
+                        ),
+                        actions: change
+                            .filter(|_| reach.writable)
+                            .map(|page| SummaryActions {
+                                items: vec![SummaryAction {
+                                    href: format!("{page}#{}", field_id(path)),
+                                    text: Some("Change".to_owned()),
+                                    visually_hidden_text: Some(lower_first(&question.label)),
+                                }],
+                            }),
+                    });
+                }
+                Element::Repeat(repeat) => {
+                    let entries = answer_at(context.options.answers, path)
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len);
+                    if entries == 0 {
+                        rows.push(SummaryRow {
+                            key: Content::text(&repeat.title),
+                            value: Content::text("None added"),
+                            actions: None,
+                        });
+                    }
+                    for index in 0..entries {
+                        path.push(Seg::Index(index));
+                        rows.push(SummaryRow {
+                            key: Content::text(format!("{} {}", repeat.item_label, index + 1)),
+                            value: Content::default(),
+                            actions: None,
+                        });
+                        summary_rows(context, &repeat.elements, reach, path, change, rows);
+                        path.pop();
+                    }
+                }
+                Element::Content(_) => {}
+            }
+        }
+        path.pop();
+    }
+}
+
+/// Paragraphs of designer text: blank lines separate them.
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(|paragraph| paragraph.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect()
+}
+
+/// What `sendform.js` needs on a page: the shown sections' elements with the rules the page
+/// may carry, the answers those rules read from other pages, the orders of ordered
+/// taxonomies, and the date. Nothing the audience may not see.
+fn script(context: &Context<'_>, sections: &[Section]) -> String {
+    let form = context.form;
+    let mut referenced: BTreeSet<&str> = BTreeSet::new();
+    let mut model_sections = Vec::new();
+    for section in sections {
+        let rule = section
+            .visible_when
+            .as_ref()
+            .filter(|rule| context.shippable(rule));
+        if let Some(rule) = rule {
+            referenced.extend(rule.expr.references());
+        }
+        model_sections.push(json!({
+            "id": section.id,
+            "rule": rule.map(|rule| &rule.expr),
+            "shown": context.section_shown(&section.id),
+            "elements": model_elements(context, &section.elements, &mut referenced),
+        }));
+    }
+    // Answers read by rules but asked elsewhere: only what the audience sees.
+    let mut answers = Map::new();
+    let mut types = Map::new();
+    form.walk(&mut |element, _, blocks| {
+        let id = element.id();
+        if !referenced.contains(id) || !context.seen_ids.contains(id) {
+            return;
+        }
+        if let Element::Question(question) = element {
+            types.insert(id.to_owned(), json!(question.input.type_name()));
+        }
+        if blocks.is_empty()
+            && context.shown(&format!("/{id}"))
+            && let Some(value) = context.options.answers.get(id)
+        {
+            answers.insert(id.to_owned(), value.clone());
+        }
+    });
+    let orders: Map<String, Value> = form
+        .taxonomies
+        .iter()
+        .filter(|(_, taxonomy)| taxonomy.ordered)
+        .map(|(name, taxonomy)| {
+            (
+                name.clone(),
+                json!(taxonomy.selectable().map(|c| &c.code).collect::<Vec<_>>()),
+            )
+        })
+        .collect();
+    let model = json!({
+        "today": context.options.today.to_string(),
+        "sections": model_sections,
+        "types": types,
+        "answers": answers,
+        "orders": orders,
+        "blocks": context.blocks_of.iter().filter(|(id, blocks)| !blocks.is_empty() && context.seen_ids.contains(*id)).map(|(id, blocks)| (id.to_string(), json!(blocks))).collect::<Map<_, _>>(),
+    });
+    model.to_string()
+}
+
+pub(super) fn rules_model(validator: &Validator, options: &PageOptions<'_>) -> Value {
+    let context = Context::new(validator, options);
+    let sections: Vec<Section> = seen_sections(context.form, options.audience)
+        .cloned()
+        .collect();
+    serde_json::from_str(&script(&context, &sections)).unwrap_or(Value::Null)
+}
+
+fn model_elements<'a>(
+    context: &Context<'a>,
+    elements: &'a [Element],
+    referenced: &mut BTreeSet<&'a str>,
+) -> Vec<Value> {
+    let mut out = Vec::new();
+    for element in elements {
+        if !context.seen_ids.contains(element.id()) {
+            continue;
+        }
+        let rule = element
+            .visible_when()
+            .filter(|rule| context.shippable(rule));
+        if let Some(rule) = rule {
+            referenced.extend(rule.expr.references());
+        }
+        let mut entry = json!({
+            "id": element.id(),
+            "rule": rule.map(|rule| &rule.expr),
+        });
+        if rule.is_none() && element.visible_when().is_some() {
+            // The server's verdict, for a part whose rule reads what the page may not carry.
+            entry["fixed"] = json!(context.shown(&format!("/{}", element.id())));
+        }
+        match element {
+            Element::Question(question) => {
+                entry["type"] = json!(question.input.type_name());
+            }
+            Element::Repeat(repeat) => {
+                entry["type"] = json!("block");
+                entry["elements"] = json!(model_elements(context, &repeat.elements, referenced));
+            }
+            Element::Content(_) => entry["type"] = json!("content"),
+        }
+        out.push(entry);
+    }
+    out
+}

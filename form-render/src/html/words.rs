@@ -1,0 +1,304 @@
+//! Words for people: a rule as a sentence, an answer as text.
+
+use form_runtime::{
+    Choices, Comparison, DurationUnit, Element, Expr, ExprKind, Form, Input, Question, Rule,
+    selectable,
+};
+use serde_json::Value;
+
+/// A rule as the sentence shown with a conditional question or section: "Only if you answered
+/// Yes to ‘Does the child have an EHC plan?’".
+pub fn describe_rule(form: &Form, rule: &Rule) -> String {
+    format!("Only if {}.", Describe { form }.condition(&rule.expr))
+}
+
+struct Describe<'f> {
+    form: &'f Form,
+}
+
+impl Describe<'_> {
+    fn question(&self, id: &str) -> Option<&Question> {
+        let mut found = None;
+        self.form.walk(&mut |element, _, _| {
+            if let Element::Question(question) = element
+                && question.id == id
+            {
+                found = Some(question);
+            }
+        });
+        found
+    }
+
+    fn title(&self, id: &str) -> String {
+        let mut title = None;
+        self.form.walk(&mut |element, _, _| {
+            if element.id() == id {
+                title = Some(match element {
+                    Element::Question(question) => question.label.clone(),
+                    Element::Repeat(repeat) => repeat.title.clone(),
+                    Element::Content(content) => content.title.clone(),
+                });
+            }
+        });
+        format!("‘{}’", title.unwrap_or_else(|| id.to_owned()))
+    }
+
+    /// A literal compared with the answer to `question`, in the question's own words.
+    fn literal(&self, expr: &Expr, question: Option<&Question>) -> String {
+        match &expr.kind {
+            ExprKind::Bool { value } => if *value { "Yes" } else { "No" }.to_owned(),
+            ExprKind::Number { value } => number(*value),
+            ExprKind::Text { value } => format!("“{value}”"),
+            ExprKind::Code { value } => question
+                .and_then(|question| code_label(self.form, question, value))
+                .map_or_else(|| value.clone(), |label| format!("‘{label}’")),
+            ExprKind::Date { value } => value.clone(),
+            _ => self.value(expr),
+        }
+    }
+
+    fn value(&self, expr: &Expr) -> String {
+        match &expr.kind {
+            ExprKind::Answer { question } => format!("the answer to {}", self.title(question)),
+            ExprKind::Today => "today".to_owned(),
+            ExprKind::Age { birth, on } => match on {
+                None => format!("the age from {}", self.value(birth)),
+                Some(on) => format!("the age from {} on {}", self.value(birth), self.value(on)),
+            },
+            ExprKind::Count { block, filter } => match filter {
+                None => format!("the number of entries in {}", self.title(block)),
+                Some(_) => format!("the number of matching entries in {}", self.title(block)),
+            },
+            ExprKind::Duration { amount, unit } => {
+                let unit = match unit {
+                    DurationUnit::Days => "day",
+                    DurationUnit::Weeks => "week",
+                    DurationUnit::Months => "month",
+                    DurationUnit::Years => "year",
+                };
+                format!("{amount} {unit}{}", if *amount == 1 { "" } else { "s" })
+            }
+            ExprKind::Arithmetic {
+                operator,
+                left,
+                right,
+            } => {
+                format!(
+                    "{} {} {}",
+                    self.value(left),
+                    operator.symbol(),
+                    self.value(right)
+                )
+            }
+            ExprKind::Negate { operand } => format!("minus {}", self.value(operand)),
+            _ => self.literal(expr, None),
+        }
+    }
+
+    fn condition(&self, expr: &Expr) -> String {
+        match &expr.kind {
+            ExprKind::And { operands } => self.joined(operands, " and "),
+            ExprKind::Or { operands } => self.joined(operands, " or "),
+            ExprKind::Not { operand } => match &operand.kind {
+                ExprKind::Answered { question } => {
+                    format!("you did not answer {}", self.title(question))
+                }
+                _ => format!("this is not so: {}", self.condition(operand)),
+            },
+            ExprKind::Answered { question } => format!("you answered {}", self.title(question)),
+            ExprKind::Bool { value } => if *value { "always" } else { "never" }.to_owned(),
+            ExprKind::Compare {
+                cmp, left, right, ..
+            } => {
+                if let ExprKind::Answer { question } = &left.kind {
+                    let asked = self.question(question);
+                    let literal = self.literal(right, asked);
+                    return match cmp {
+                        Comparison::Eq => {
+                            format!("you answered {literal} to {}", self.title(question))
+                        }
+                        Comparison::Ne => {
+                            format!("you did not answer {literal} to {}", self.title(question))
+                        }
+                        other => format!(
+                            "the answer to {} is {} {literal}",
+                            self.title(question),
+                            comparison(*other)
+                        ),
+                    };
+                }
+                format!(
+                    "{} is {} {}",
+                    self.value(left),
+                    comparison(*cmp),
+                    self.value(right)
+                )
+            }
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            } => {
+                let asked = match &value.kind {
+                    ExprKind::Answer { question } => self.question(question),
+                    _ => None,
+                };
+                let items: Vec<String> =
+                    list.iter().map(|item| self.literal(item, asked)).collect();
+                let subject = match &value.kind {
+                    ExprKind::Answer { question } => self.title(question),
+                    _ => self.value(value),
+                };
+                format!(
+                    "you {}answered {} to {subject}",
+                    if *negated { "did not " } else { "" },
+                    items.join(" or ")
+                )
+            }
+            ExprKind::Includes {
+                choices,
+                code,
+                negated,
+            } => {
+                let asked = match &choices.kind {
+                    ExprKind::Answer { question } => Some(question.as_str()),
+                    _ => None,
+                };
+                let literal = self.literal(code, asked.and_then(|id| self.question(id)));
+                format!(
+                    "you {}selected {literal} in {}",
+                    if *negated { "did not " } else { "" },
+                    asked.map_or_else(|| self.value(choices), |id| self.title(id))
+                )
+            }
+            ExprKind::Any { block, condition } => format!(
+                "any entry in {} has {}",
+                self.title(block),
+                self.condition(condition).replacen("you ", "", 1)
+            ),
+            ExprKind::All { block, condition } => format!(
+                "every entry in {} has {}",
+                self.title(block),
+                self.condition(condition).replacen("you ", "", 1)
+            ),
+            _ => self.value(expr),
+        }
+    }
+
+    fn joined(&self, operands: &[Expr], separator: &str) -> String {
+        operands
+            .iter()
+            .map(|operand| match &operand.kind {
+                ExprKind::And { .. } | ExprKind::Or { .. } => {
+                    format!("({})", self.condition(operand))
+                }
+                _ => self.condition(operand),
+            })
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+}
+
+fn comparison(cmp: Comparison) -> &'static str {
+    match cmp {
+        Comparison::Eq => "equal to",
+        Comparison::Ne => "not equal to",
+        Comparison::Lt => "less than",
+        Comparison::Le => "at most",
+        Comparison::Gt => "more than",
+        Comparison::Ge => "at least",
+    }
+}
+
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        value.to_string()
+    }
+}
+
+/// The label of `code` among a question's choices.
+fn code_label<'f>(form: &'f Form, question: &'f Question, code: &str) -> Option<&'f str> {
+    let choices = match &question.input {
+        Input::Choice(choice) => &choice.choices,
+        Input::MultiChoice(multi) => {
+            if let Some(none) = &multi.exclusive
+                && none.code == code
+            {
+                return Some(&none.label);
+            }
+            &multi.choices
+        }
+        _ => return None,
+    };
+    let list = match choices {
+        Choices::Inline(choices) => choices.as_slice(),
+        Choices::Taxonomy(name) => form.taxonomies.get(name)?.choices.as_slice(),
+    };
+    selectable(list)
+        .find(|choice| choice.code == code)
+        .map(|choice| choice.label.as_str())
+}
+
+/// "1 question to answer", "3 questions to answer".
+pub(super) fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// An answer as text for a summary: labels not codes, dates as 27 March 2012.
+pub(super) fn answer_text(form: &Form, question: &Question, answer: &Value) -> String {
+    match (&question.input, answer) {
+        (Input::YesNo, Value::Bool(value)) => if *value { "Yes" } else { "No" }.to_owned(),
+        (Input::Declaration, Value::Bool(true)) => "Confirmed".to_owned(),
+        (Input::Declaration, Value::Bool(false)) => "Not confirmed".to_owned(),
+        (Input::Choice(_), Value::String(code)) => {
+            code_label(form, question, code).unwrap_or(code).to_owned()
+        }
+        (Input::MultiChoice(_), Value::Array(codes)) => codes
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|code| code_label(form, question, code).unwrap_or(code))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (Input::Date(_), Value::String(text)) => uk_date(text).unwrap_or_else(|| text.clone()),
+        (Input::File(_), Value::Array(files)) => files
+            .iter()
+            .filter_map(|file| file.get("name").and_then(Value::as_str))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (Input::File(_), file @ Value::Object(_)) => file
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned(),
+        (_, Value::String(text)) => text.clone(),
+        (_, Value::Number(number)) => number.to_string(),
+        (_, other) => other.to_string(),
+    }
+}
+
+/// `2012-03-27` as 27 March 2012.
+pub(super) fn uk_date(text: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let date: form_runtime::Date = text.parse().ok()?;
+    let month = MONTHS.get(usize::try_from(date.month()).ok()?.checked_sub(1)?)?;
+    Some(format!("{} {month} {}", date.day(), date.year()))
+}

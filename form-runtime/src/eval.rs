@@ -539,7 +539,7 @@ pub(crate) fn age(birth: Date, on: Date) -> i32 {
 }
 
 /// A date answer: exactly `YYYY-MM-DD`, a real date.
-pub(crate) fn parse_date(text: &str) -> Option<Date> {
+pub fn parse_date(text: &str) -> Option<Date> {
     let bytes = text.as_bytes();
     let shape = bytes.len() == 10
         && bytes[4] == b'-'

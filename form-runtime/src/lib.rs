@@ -49,6 +49,13 @@ pub use model::{
 pub use span::Span;
 pub use walk::{ElementRef, Parent};
 
+/// Numbers, counts and dates written as GOV.UK writes them, for the renderers' words to match
+/// the runtime's messages.
+pub mod wording {
+    pub use crate::eval::parse_date;
+    pub use crate::messages::{count, date, number};
+}
+
 /// The embedding guide (`docs/embedding.md`), compiled and run as a doc test so that it
 /// cannot drift from the crate.
 #[cfg(doctest)]

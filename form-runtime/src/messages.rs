@@ -109,7 +109,7 @@ fn lower_first(text: &str) -> String {
 }
 
 /// A number as people write it: `5`, not `5.0`.
-pub(crate) fn number(value: f64) -> String {
+pub fn number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
@@ -118,7 +118,7 @@ pub(crate) fn number(value: f64) -> String {
 }
 
 /// `count` things: "1 outcome", "3 outcomes", "2 entries".
-pub(crate) fn count(count: u32, thing: &str) -> String {
+pub fn count(count: u32, thing: &str) -> String {
     let thing = lower_first(thing.trim());
     if count == 1 {
         return format!("1 {thing}");
@@ -163,7 +163,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// A date as GOV.UK writes it: "12 March 2024".
-pub(crate) fn date(date: Date) -> String {
+pub fn date(date: Date) -> String {
     let month = MONTHS
         .get(usize::try_from(date.month() - 1).unwrap_or(0))
         .copied()

@@ -396,10 +396,7 @@ fn build(
         source,
     })?;
     let schema = serde_json::to_string_pretty(&form_render::json_schema(&form)).unwrap_or_default();
-    let validator = Validator::new(&form).map_err(|source| CliError::Prepare {
-        path: path.to_owned(),
-        source,
-    })?;
+    let validator = prepare(&form, path)?;
     // The blank form for the first audience it is published to, every section on one page.
     let audience = form.audiences.first().copied().unwrap_or(Audience::La);
     let empty = serde_json::json!({});
@@ -456,19 +453,10 @@ fn html(
     err: &mut dyn Write,
 ) -> Result<u8, CliError> {
     let form = load_form(form_path, style, err)?;
-    let validator = Validator::new(&form).map_err(|source| CliError::Prepare {
-        path: form_path.to_owned(),
-        source,
-    })?;
+    let validator = prepare(&form, form_path)?;
     let answers = match answers_path {
         None => serde_json::json!({}),
-        Some(path) => {
-            let text = read_text(path)?;
-            parse_answers(&text, &AnswerLimits::default()).map_err(|source| CliError::Answers {
-                path: path.to_owned(),
-                source,
-            })?
-        }
+        Some(path) => load_answers(path)?,
     };
     // A draft's errors: what is answered is checked, nothing is required yet.
     let errors = match answers_path {
@@ -518,6 +506,23 @@ fn load_form(path: &Path, style: Style, err: &mut dyn Write) -> Result<Form, Cli
         .ok_or_else(|| CliError::NoFormToValidate(path.to_owned()))
 }
 
+/// Prepares a form for validating and rendering.
+fn prepare(form: &Form, path: &Path) -> Result<Validator, CliError> {
+    Validator::new(form).map_err(|source| CliError::Prepare {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Reads a submission's answers, strictly (see `parse_answers`).
+fn load_answers(path: &Path) -> Result<serde_json::Value, CliError> {
+    let text = read_text(path)?;
+    parse_answers(&text, &AnswerLimits::default()).map_err(|source| CliError::Answers {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Reads a file as UTF-8 text.
 fn read_text(path: &Path) -> Result<String, CliError> {
     let bytes = std::fs::read(path).map_err(|source| CliError::Read {
@@ -545,16 +550,8 @@ fn validate(
     err: &mut dyn Write,
 ) -> Result<u8, CliError> {
     let form = load_form(form_path, style, err)?;
-    let validator = Validator::new(&form).map_err(|source| CliError::Prepare {
-        path: form_path.to_owned(),
-        source,
-    })?;
-    let text = read_text(answers_path)?;
-    let answers =
-        parse_answers(&text, &AnswerLimits::default()).map_err(|source| CliError::Answers {
-            path: answers_path.to_owned(),
-            source,
-        })?;
+    let validator = prepare(&form, form_path)?;
+    let answers = load_answers(answers_path)?;
     let errors = validator.validate(&answers, options);
     #[derive(serde::Serialize)]
     struct Report<'a> {

@@ -215,7 +215,6 @@ impl HtmlRenderer {
         // Every template escapes HTML, whatever its name: minijinja's default escapes only
         // names ending .html, .htm or .xml.
         env.set_auto_escape_callback(|_| AutoEscape::Html);
-        env.set_keep_trailing_newline(false);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         // JSON for a <script type="application/json">: `<`, `>` and `&` as \u escapes, so

@@ -9,6 +9,8 @@ use serde_json::{Map, Value};
 
 use form_runtime::{Audience, Element, Form, Input};
 
+use super::view::Reach;
+
 /// What a block button asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -46,23 +48,22 @@ pub fn read_post(
     previous: &Value,
     fields: &[(String, String)],
 ) -> Option<Posted> {
-    let published = audience == Audience::La || form.audiences.contains(&audience);
     let section = form.sections.iter().find(|s| s.id == section)?;
-    if !published || !section.access.is_writable_by(audience) && audience != Audience::La {
+    let reach = Reach::of_form(form, audience).within(&section.access, audience);
+    if !reach.writable {
         return None;
     }
     let reader = Reader { fields, audience };
     let mut answers = Map::new();
     let mut keys = Vec::new();
     for element in &section.elements {
-        if !writable(element, audience) {
-            continue;
-        }
-        if not_a_field(element) {
+        let reach = reach.within(element.access(), audience);
+        if !reach.writable || not_a_field(element) {
             continue;
         }
         keys.push(element.id().to_owned());
-        if let Some(value) = reader.element(element, element.id(), previous.get(element.id())) {
+        let previous = previous.get(element.id());
+        if let Some(value) = reader.element(element, element.id(), previous, reach) {
             answers.insert(element.id().to_owned(), value);
         }
     }
@@ -94,10 +95,6 @@ fn not_a_field(element: &Element) -> bool {
         if matches!(question.input, Input::File(_) | Input::PersonLookup))
 }
 
-fn writable(element: &Element, audience: Audience) -> bool {
-    audience == Audience::La || element.access().is_writable_by(audience)
-}
-
 struct Reader<'a> {
     fields: &'a [(String, String)],
     audience: Audience,
@@ -119,7 +116,14 @@ impl Reader<'_> {
             .collect()
     }
 
-    fn element(&self, element: &Element, name: &str, previous: Option<&Value>) -> Option<Value> {
+    /// The answer to `element` (which `reach` says the audience may change) from the fields.
+    fn element(
+        &self,
+        element: &Element,
+        name: &str,
+        previous: Option<&Value>,
+        reach: Reach,
+    ) -> Option<Value> {
         match element {
             Element::Content(_) => None,
             Element::Question(question) => self.question(&question.input, name),
@@ -141,14 +145,15 @@ impl Reader<'_> {
                         let mut entry = Map::new();
                         for inner in &repeat.elements {
                             let kept = before.and_then(|b| b.get(inner.id()));
-                            if !writable(inner, self.audience) || not_a_field(inner) {
+                            let reach = reach.within(inner.access(), self.audience);
+                            if !reach.writable || not_a_field(inner) {
                                 if let Some(kept) = kept {
                                     entry.insert(inner.id().to_owned(), kept.clone());
                                 }
                                 continue;
                             }
                             let inner_name = format!("{name}.{index}.{}", inner.id());
-                            if let Some(value) = self.element(inner, &inner_name, kept) {
+                            if let Some(value) = self.element(inner, &inner_name, kept, reach) {
                                 entry.insert(inner.id().to_owned(), value);
                             }
                         }
@@ -171,15 +176,17 @@ impl Reader<'_> {
                 if raw.is_empty() {
                     return None;
                 }
+                // "1,200" is 1200; what is not a number is kept as typed, for its error.
                 let cleaned: String = raw.chars().filter(|c| *c != ',').collect();
-                Some(match cleaned.parse::<f64>() {
-                    Ok(number) if number.is_finite() && cleaned.parse::<i64>().is_ok() => {
-                        Value::from(cleaned.parse::<i64>().unwrap_or_default())
-                    }
-                    Ok(number) if number.is_finite() => serde_json::Number::from_f64(number)
-                        .map_or(Value::String(raw.to_owned()), Value::Number),
-                    _ => Value::String(raw.to_owned()),
-                })
+                let number = match cleaned.parse::<i64>() {
+                    Ok(whole) => Some(Value::from(whole)),
+                    Err(_) => cleaned
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .map(Value::Number),
+                };
+                Some(number.unwrap_or_else(|| Value::String(raw.to_owned())))
             }
             Input::Date(_) => {
                 let part = |p: &str| {
@@ -247,60 +254,53 @@ fn apply(answers: &mut Map<String, Value>, action: &Action) {
         Action::Add(at) => (at, true),
         Action::Remove(at) => (at, false),
     };
-    let segments: Vec<String> = at
+    let mut segments: Vec<String> = at
         .split('/')
         .skip(1)
         .map(|s| s.replace("~1", "/").replace("~0", "~"))
         .collect();
+    // Removing: the last segment is the entry's position in the block the others name.
+    let position = if add {
+        None
+    } else {
+        match segments.pop().and_then(|last| last.parse::<usize>().ok()) {
+            Some(position) => Some(position),
+            None => return,
+        }
+    };
     let Some((first, rest)) = segments.split_first() else {
         return;
     };
-    if add {
-        let mut target = answers
-            .entry(first.clone())
-            .or_insert_with(|| Value::Array(Vec::new()));
-        for segment in rest {
-            let next = match target {
-                Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
-                Value::Object(map) => Some(
-                    map.entry(segment.clone())
-                        .or_insert_with(|| Value::Array(Vec::new())),
-                ),
-                _ => None,
-            };
-            match next {
-                Some(next) => target = next,
-                None => return,
+    // Adding creates the blocks on the way; removing never does.
+    let block = || Value::Array(Vec::new());
+    if !add && !answers.contains_key(first) {
+        return;
+    }
+    let mut target = answers.entry(first.clone()).or_insert_with(block);
+    for segment in rest {
+        let next = match target {
+            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            Value::Object(map) => {
+                if add {
+                    Some(map.entry(segment.clone()).or_insert_with(block))
+                } else {
+                    map.get_mut(segment)
+                }
             }
+            _ => None,
+        };
+        match next {
+            Some(next) => target = next,
+            None => return,
         }
-        if let Value::Array(entries) = target {
-            entries.push(Value::Object(Map::new()));
-        }
-    } else {
-        let Some((last, middle)) = rest.split_last() else {
-            return;
-        };
-        let Ok(index) = last.parse::<usize>() else {
-            return;
-        };
-        let Some(mut target) = answers.get_mut(first) else {
-            return;
-        };
-        for segment in middle {
-            let next = match target {
-                Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
-                Value::Object(map) => map.get_mut(segment),
-                _ => None,
-            };
-            match next {
-                Some(next) => target = next,
-                None => return,
+    }
+    if let Value::Array(entries) = target {
+        match position {
+            None => entries.push(Value::Object(Map::new())),
+            Some(position) if position < entries.len() => {
+                entries.remove(position);
             }
-        }
-        if let Value::Array(entries) = target
-            && index < entries.len()
-        {
-            entries.remove(index);
+            Some(_) => {}
         }
     }
 }

@@ -1,6 +1,6 @@
 //! From the form, the answers and the errors to what the page templates show.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -16,7 +16,7 @@ use super::params::{
     Label, Legend, SummaryAction, SummaryActions, SummaryList, SummaryRow, Task, TaskList,
     TaskStatus,
 };
-use super::words::{self, describe_rule};
+use super::words::{self, Describe};
 
 /// Choice lists longer than this are a drop-down list rather than radios.
 const RADIOS_MAX: usize = 15;
@@ -106,13 +106,13 @@ struct Button {
 
 /// Who may see and change a part, with the parts around it.
 #[derive(Debug, Clone, Copy)]
-struct Reach {
-    seen: bool,
-    writable: bool,
+pub(super) struct Reach {
+    pub(super) seen: bool,
+    pub(super) writable: bool,
 }
 
 impl Reach {
-    fn of_form(form: &Form, audience: Audience) -> Reach {
+    pub(super) fn of_form(form: &Form, audience: Audience) -> Reach {
         let seen = audience == Audience::La || form.audiences.contains(&audience);
         Reach {
             seen,
@@ -120,7 +120,7 @@ impl Reach {
         }
     }
 
-    fn within(self, access: &Access, audience: Audience) -> Reach {
+    pub(super) fn within(self, access: &Access, audience: Audience) -> Reach {
         let seen = self.seen && (audience == Audience::La || access.is_seen_by(audience));
         Reach {
             seen,
@@ -141,7 +141,12 @@ pub(super) fn seen_sections(form: &Form, audience: Audience) -> impl Iterator<It
 struct Context<'a> {
     form: &'a Form,
     options: &'a PageOptions<'a>,
-    visibility: Visibility,
+    /// What the audience may do with the form as a whole.
+    reach: Reach,
+    /// Whether each element (by JSON Pointer) and each section (by id) is shown.
+    shown: HashMap<String, bool>,
+    sections_shown: HashMap<String, bool>,
+    describe: Describe<'a>,
     /// Errors by JSON Pointer.
     errors: BTreeMap<&'a str, Vec<&'a str>>,
     /// Ids of the questions and blocks the audience sees (for rules shipped to the page).
@@ -162,9 +167,9 @@ impl<'a> Context<'a> {
         }
         let mut seen_ids = BTreeSet::new();
         let mut blocks_of = BTreeMap::new();
-        let reach = Reach::of_form(form, options.audience);
+        let form_reach = Reach::of_form(form, options.audience);
         for section in &form.sections {
-            let reach = reach.within(&section.access, options.audience);
+            let reach = form_reach.within(&section.access, options.audience);
             collect_ids(
                 &section.elements,
                 reach,
@@ -178,10 +183,15 @@ impl<'a> Context<'a> {
                 },
             );
         }
+        let Visibility { sections, elements } =
+            validator.visibility(options.answers, options.today);
         Context {
             form,
             options,
-            visibility: validator.visibility(options.answers, options.today),
+            reach: form_reach,
+            shown: elements.into_iter().collect(),
+            sections_shown: sections.into_iter().collect(),
+            describe: Describe::new(form),
             errors,
             seen_ids,
             blocks_of,
@@ -189,11 +199,15 @@ impl<'a> Context<'a> {
     }
 
     fn shown(&self, pointer: &str) -> bool {
-        self.visibility.element(pointer).unwrap_or(false)
+        self.shown.get(pointer).copied().unwrap_or(false)
     }
 
     fn section_shown(&self, id: &str) -> bool {
-        self.visibility.section(id).unwrap_or(false)
+        self.sections_shown.get(id).copied().unwrap_or(false)
+    }
+
+    fn section_reach(&self, section: &Section) -> Reach {
+        self.reach.within(&section.access, self.options.audience)
     }
 
     /// Whether a rule can go to the page: it reads only what the audience sees.
@@ -284,10 +298,9 @@ pub(super) fn task_list(validator: &Validator, options: &PageOptions<'_>) -> Pag
     let context = Context::new(validator, options);
     let form = context.form;
     let statuses = validator.completeness(options.answers, &ValidateOptions::new(options.today));
-    let reach = Reach::of_form(form, options.audience);
     let mut items = Vec::new();
     for (section, status) in form.sections.iter().zip(&statuses) {
-        let reach = reach.within(&section.access, options.audience);
+        let reach = context.section_reach(section);
         if !reach.seen || status.state == SectionState::Hidden {
             continue;
         }
@@ -344,15 +357,14 @@ pub(super) fn section_page(
 ) -> Option<Page> {
     let context = Context::new(validator, options);
     let form = context.form;
-    let reach = Reach::of_form(form, options.audience);
     let section = form.sections.iter().find(|s| s.id == section_id)?;
-    let reach = reach.within(&section.access, options.audience);
+    let reach = context.section_reach(section);
     if !reach.seen {
         return None;
     }
-    let view = section_view(&context, section, reach, true);
+    let view = section_view(&context, section, reach);
     let mut page = context.page("section", section.title.clone());
-    let summary = error_summary(&context, std::slice::from_ref(&view));
+    let summary = error_summary(std::slice::from_ref(&view));
     page.title = title(
         &section.title,
         &form.title,
@@ -362,7 +374,7 @@ pub(super) fn section_page(
     page.caption = Some(form.title.clone());
     page.error_summary = summary;
     page.action = Some(options.links.page(&section.id));
-    page.script = Some(script(&context, std::slice::from_ref(section)));
+    page.script = Some(script(&context, &[section]).to_string());
     page.sections = vec![view];
     Some(page)
 }
@@ -370,21 +382,20 @@ pub(super) fn section_page(
 pub(super) fn whole_form(validator: &Validator, options: &PageOptions<'_>) -> Page {
     let context = Context::new(validator, options);
     let form = context.form;
-    let reach = Reach::of_form(form, options.audience);
     let mut sections = Vec::new();
     let mut shown = Vec::new();
     for section in &form.sections {
-        let reach = reach.within(&section.access, options.audience);
+        let reach = context.section_reach(section);
         if reach.seen
             && (context.conditional(section.visible_when.as_ref())
                 || context.section_shown(&section.id))
         {
-            sections.push(section_view(&context, section, reach, false));
-            shown.push(section.clone());
+            sections.push(section_view(&context, section, reach));
+            shown.push(section);
         }
     }
     let mut page = context.page("whole_form", form.title.clone());
-    let summary = error_summary(&context, &sections);
+    let summary = error_summary(&sections);
     page.title = title(
         &form.title,
         &form.title,
@@ -394,7 +405,7 @@ pub(super) fn whole_form(validator: &Validator, options: &PageOptions<'_>) -> Pa
     page.intro = paragraphs(form.intro.as_deref().unwrap_or(""));
     page.error_summary = summary;
     page.action = Some(String::new());
-    page.script = Some(script(&context, &shown));
+    page.script = Some(script(&context, &shown).to_string());
     page.sections = sections;
     page
 }
@@ -402,10 +413,9 @@ pub(super) fn whole_form(validator: &Validator, options: &PageOptions<'_>) -> Pa
 pub(super) fn check_answers(validator: &Validator, options: &PageOptions<'_>) -> Page {
     let context = Context::new(validator, options);
     let form = context.form;
-    let reach = Reach::of_form(form, options.audience);
     let mut sections = Vec::new();
     for section in &form.sections {
-        let reach = reach.within(&section.access, options.audience);
+        let reach = context.section_reach(section);
         if !reach.seen || !context.section_shown(&section.id) {
             continue;
         }
@@ -447,7 +457,7 @@ pub(super) fn check_answers(validator: &Validator, options: &PageOptions<'_>) ->
 }
 
 /// The error summary: every error shown on the page, in page order, linking to its control.
-fn error_summary(context: &Context<'_>, sections: &[SectionView]) -> Option<ErrorSummary> {
+fn error_summary(sections: &[SectionView]) -> Option<ErrorSummary> {
     fn walk(elements: &[ElementView], out: &mut Vec<ErrorLink>) {
         for element in elements {
             match element {
@@ -486,8 +496,6 @@ fn error_summary(context: &Context<'_>, sections: &[SectionView]) -> Option<Erro
     for section in sections {
         walk(&section.elements, &mut links);
     }
-    // Errors on parts of the page that are not controls (a section's checks): at the top.
-    let _ = context;
     (!links.is_empty()).then(|| ErrorSummary {
         title_text: Some("There is a problem".to_owned()),
         description_text: None,
@@ -498,11 +506,8 @@ fn error_summary(context: &Context<'_>, sections: &[SectionView]) -> Option<Erro
 /// The id of the control an error summary link goes to.
 fn first_control(params: &Value) -> String {
     let text = |key: &str| params.get(key).and_then(Value::as_str).map(str::to_owned);
-    if let Some(items) = params.get("items").and_then(Value::as_array)
-        && params.get("idPrefix").is_some()
-    {
-        let _ = items;
-        return text("idPrefix").unwrap_or_default();
+    if let Some(prefix) = text("idPrefix") {
+        return prefix;
     }
     if params.get("namePrefix").is_some() {
         return format!("{}-day", text("id").unwrap_or_default());
@@ -510,14 +515,8 @@ fn first_control(params: &Value) -> String {
     text("id").or_else(|| text("name")).unwrap_or_default()
 }
 
-/// A section's elements for a page (`heading`: the section title is the page's `<h1>`).
-fn section_view(
-    context: &Context<'_>,
-    section: &Section,
-    reach: Reach,
-    heading: bool,
-) -> SectionView {
-    let _ = heading;
+/// A section's elements for a page.
+fn section_view(context: &Context<'_>, section: &Section, reach: Reach) -> SectionView {
     let mut path = Vec::new();
     let elements = if reach.writable {
         element_views(context, &section.elements, reach, &mut path)
@@ -548,7 +547,7 @@ fn section_view(
             .visible_when
             .as_ref()
             .filter(|rule| context.shippable(rule))
-            .map(|rule| describe_rule(context.form, rule)),
+            .map(|rule| context.describe.rule(rule)),
         elements,
         summary: None,
         change: None,
@@ -624,12 +623,14 @@ fn element_views(
             continue;
         }
         if !reach.writable {
+            // The summary rows name the element themselves.
+            path.pop();
             let mut rows = Vec::new();
             summary_rows(
                 context,
                 std::slice::from_ref(element),
                 reach,
-                &mut path[..path.len() - 1].to_vec(),
+                path,
                 None,
                 &mut rows,
             );
@@ -639,13 +640,12 @@ fn element_views(
                     classes: None,
                 },
             });
-            path.pop();
             continue;
         }
         let condition = element
             .visible_when()
             .filter(|_| conditional)
-            .map(|rule| describe_rule(context.form, rule));
+            .map(|rule| context.describe.rule(rule));
         match element {
             Element::Question(question) => {
                 let (component, params) = question_params(context, question, path, condition);
@@ -745,6 +745,14 @@ fn join_hint(hint: Option<&str>, condition: Option<&str>) -> Option<String> {
     }
 }
 
+/// The question's hint, or a standard one where it has none.
+fn hint_or(hint: &Option<Hint>, standard: &str) -> Hint {
+    hint.clone().unwrap_or_else(|| Hint {
+        text: Some(standard.to_owned()),
+        ..Hint::default()
+    })
+}
+
 fn text_value(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::String(text) => Some(text.clone()),
@@ -785,7 +793,7 @@ fn question_params(
     let input = |input_type: Option<&str>,
                  inputmode: Option<&str>,
                  classes: Option<&str>,
-                 autocomplete: Option<&String>,
+                 autocomplete: Option<&str>,
                  spellcheck: Option<bool>| params::Input {
         id: Some(id.clone()),
         name: name.clone(),
@@ -796,7 +804,7 @@ fn question_params(
         hint: hint.clone(),
         error_message: error_message.clone(),
         classes: classes.map(str::to_owned),
-        autocomplete: autocomplete.cloned(),
+        autocomplete: autocomplete.map(str::to_owned),
         spellcheck,
         ..params::Input::default()
     };
@@ -814,7 +822,7 @@ fn question_params(
                     None,
                     None,
                     classes,
-                    text.autocomplete.as_ref(),
+                    text.autocomplete.as_deref(),
                     None,
                 )),
             )
@@ -875,7 +883,7 @@ fn question_params(
                 Some("email"),
                 None,
                 None,
-                format.autocomplete.as_ref().or(Some(&"email".to_owned())),
+                format.autocomplete.as_deref().or(Some("email")),
                 Some(false),
             )),
         ),
@@ -885,7 +893,7 @@ fn question_params(
                 Some("tel"),
                 None,
                 Some("govuk-input--width-20"),
-                format.autocomplete.as_ref().or(Some(&"tel".to_owned())),
+                format.autocomplete.as_deref().or(Some("tel")),
                 None,
             )),
         ),
@@ -895,10 +903,7 @@ fn question_params(
                 None,
                 None,
                 Some("govuk-input--width-10"),
-                format
-                    .autocomplete
-                    .as_ref()
-                    .or(Some(&"postal-code".to_owned())),
+                format.autocomplete.as_deref().or(Some("postal-code")),
                 Some(false),
             )),
         ),
@@ -912,7 +917,7 @@ fn question_params(
                     None
                 },
                 Some("govuk-input--width-20"),
-                format.autocomplete.as_ref(),
+                format.autocomplete.as_deref(),
                 Some(false),
             )),
         ),
@@ -925,7 +930,6 @@ fn question_params(
                 Some(Value::String(text)) => date_parts(text),
                 _ => [None, None, None],
             };
-            let error_class = error_message.is_some();
             let items = ["day", "month", "year"]
                 .into_iter()
                 .zip(parts)
@@ -947,26 +951,12 @@ fn question_params(
                         .map(|token| format!("{token}-{part}")),
                 })
                 .collect();
-            let _ = error_class;
             let params = params::DateInput {
                 id: id.clone(),
                 name_prefix: Some(name.clone()),
                 items,
                 fieldset: fieldset.clone(),
-                hint: Some(Hint {
-                    text: Some(
-                        join_hint(
-                            Some(
-                                hint.as_ref()
-                                    .and_then(|h| h.text.as_deref())
-                                    .unwrap_or("For example, 27 3 2012"),
-                            ),
-                            None,
-                        )
-                        .unwrap_or_default(),
-                    ),
-                    ..Hint::default()
-                }),
+                hint: Some(hint_or(&hint, "For example, 27 3 2012")),
                 error_message: error_message.clone(),
                 ..params::DateInput::default()
             };
@@ -1079,20 +1069,7 @@ fn question_params(
                 name: name.clone(),
                 items,
                 fieldset: fieldset.clone(),
-                hint: Some(Hint {
-                    text: Some(
-                        join_hint(
-                            Some(
-                                hint.as_ref()
-                                    .and_then(|h| h.text.as_deref())
-                                    .unwrap_or("Select all that apply."),
-                            ),
-                            None,
-                        )
-                        .unwrap_or_default(),
-                    ),
-                    ..Hint::default()
-                }),
+                hint: Some(hint_or(&hint, "Select all that apply.")),
                 error_message: error_message.clone(),
                 ..params::Choices::default()
             };
@@ -1258,7 +1235,7 @@ fn paragraphs(text: &str) -> Vec<String> {
 /// What `sendform.js` needs on a page: the shown sections' elements with the rules the page
 /// may carry, the answers those rules read from other pages, the orders of ordered
 /// taxonomies, and the date. Nothing the audience may not see.
-fn script(context: &Context<'_>, sections: &[Section]) -> String {
+fn script(context: &Context<'_>, sections: &[&Section]) -> Value {
     let form = context.form;
     let mut referenced: BTreeSet<&str> = BTreeSet::new();
     let mut model_sections = Vec::new();
@@ -1314,15 +1291,13 @@ fn script(context: &Context<'_>, sections: &[Section]) -> String {
         "orders": orders,
         "blocks": context.blocks_of.iter().filter(|(id, blocks)| !blocks.is_empty() && context.seen_ids.contains(*id)).map(|(id, blocks)| (id.to_string(), json!(blocks))).collect::<Map<_, _>>(),
     });
-    model.to_string()
+    model
 }
 
 pub(super) fn rules_model(validator: &Validator, options: &PageOptions<'_>) -> Value {
     let context = Context::new(validator, options);
-    let sections: Vec<Section> = seen_sections(context.form, options.audience)
-        .cloned()
-        .collect();
-    serde_json::from_str(&script(&context, &sections)).unwrap_or(Value::Null)
+    let sections: Vec<&Section> = seen_sections(context.form, options.audience).collect();
+    script(&context, &sections)
 }
 
 fn model_elements<'a>(

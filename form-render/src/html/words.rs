@@ -1,53 +1,62 @@
 //! Words for people: a rule as a sentence, an answer as text.
 
+use std::collections::HashMap;
+
 use form_runtime::{
     Choices, Comparison, DurationUnit, Element, Expr, ExprKind, Form, Input, Question, Rule,
-    selectable,
+    selectable, wording,
 };
 use serde_json::Value;
 
 /// A rule as the sentence shown with a conditional question or section: "Only if you answered
 /// Yes to ‘Does the child have an EHC plan?’".
 pub fn describe_rule(form: &Form, rule: &Rule) -> String {
-    format!("Only if {}.", Describe { form }.condition(&rule.expr))
+    Describe::new(form).rule(rule)
 }
 
-struct Describe<'f> {
+/// Describes rules in the words of a form's questions (prepared once per page: it indexes the
+/// form's elements by id).
+pub(super) struct Describe<'f> {
     form: &'f Form,
+    elements: HashMap<&'f str, &'f Element>,
 }
 
-impl Describe<'_> {
-    fn question(&self, id: &str) -> Option<&Question> {
-        let mut found = None;
-        self.form.walk(&mut |element, _, _| {
-            if let Element::Question(question) = element
-                && question.id == id
-            {
-                found = Some(question);
-            }
+impl<'f> Describe<'f> {
+    pub(super) fn new(form: &'f Form) -> Describe<'f> {
+        let mut elements = HashMap::new();
+        form.walk(&mut |element, _, _| {
+            elements.insert(element.id(), element);
         });
-        found
+        Describe { form, elements }
+    }
+
+    /// "Only if …."
+    pub(super) fn rule(&self, rule: &Rule) -> String {
+        format!("Only if {}.", self.condition(&rule.expr))
+    }
+
+    fn question(&self, id: &str) -> Option<&'f Question> {
+        match self.elements.get(id) {
+            Some(Element::Question(question)) => Some(question),
+            _ => None,
+        }
     }
 
     fn title(&self, id: &str) -> String {
-        let mut title = None;
-        self.form.walk(&mut |element, _, _| {
-            if element.id() == id {
-                title = Some(match element {
-                    Element::Question(question) => question.label.clone(),
-                    Element::Repeat(repeat) => repeat.title.clone(),
-                    Element::Content(content) => content.title.clone(),
-                });
-            }
-        });
-        format!("‘{}’", title.unwrap_or_else(|| id.to_owned()))
+        let title = match self.elements.get(id) {
+            Some(Element::Question(question)) => &question.label,
+            Some(Element::Repeat(repeat)) => &repeat.title,
+            Some(Element::Content(content)) => &content.title,
+            None => id,
+        };
+        format!("‘{title}’")
     }
 
     /// A literal compared with the answer to `question`, in the question's own words.
     fn literal(&self, expr: &Expr, question: Option<&Question>) -> String {
         match &expr.kind {
             ExprKind::Bool { value } => if *value { "Yes" } else { "No" }.to_owned(),
-            ExprKind::Number { value } => number(*value),
+            ExprKind::Number { value } => wording::number(*value),
             ExprKind::Text { value } => format!("“{value}”"),
             ExprKind::Code { value } => question
                 .and_then(|question| code_label(self.form, question, value))
@@ -210,14 +219,6 @@ fn comparison(cmp: Comparison) -> &'static str {
     }
 }
 
-fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        value.to_string()
-    }
-}
-
 /// The label of `code` among a question's choices.
 fn code_label<'f>(form: &'f Form, question: &'f Question, code: &str) -> Option<&'f str> {
     let choices = match &question.input {
@@ -284,21 +285,5 @@ pub(super) fn answer_text(form: &Form, question: &Question, answer: &Value) -> S
 
 /// `2012-03-27` as 27 March 2012.
 pub(super) fn uk_date(text: &str) -> Option<String> {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let date: form_runtime::Date = text.parse().ok()?;
-    let month = MONTHS.get(usize::try_from(date.month()).ok()?.checked_sub(1)?)?;
-    Some(format!("{} {month} {}", date.day(), date.year()))
+    wording::parse_date(text).map(wording::date)
 }

@@ -101,6 +101,11 @@ enum Command {
         /// The date rules call `today`, as YYYY-MM-DD (default: today on this computer).
         #[arg(long, value_parser = parse_date)]
         today: Option<form_runtime::Date>,
+        /// Show the errors the answers would have if sent now, unanswered required questions
+        /// included. Without it, they are checked as a draft: what is answered is checked,
+        /// nothing is required yet.
+        #[arg(long)]
+        submitted: bool,
         /// Whether to colour the form's diagnostics, if it has any.
         #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
         color: ColourChoice,
@@ -212,17 +217,26 @@ pub fn run(
             audience,
             out: dir,
             today,
+            submitted,
             color,
-        } => html(
-            &form,
-            answers.as_deref(),
-            audience.audience(),
-            &dir,
-            today.unwrap_or_else(crate::today),
-            color.style(),
-            out,
-            err,
-        ),
+        } => {
+            let audience = audience.audience();
+            let mut options =
+                ValidateOptions::new(today.unwrap_or_else(crate::today)).audience(audience);
+            if !submitted {
+                options = options.draft();
+            }
+            html(
+                &form,
+                answers.as_deref(),
+                audience,
+                &options,
+                &dir,
+                color.style(),
+                out,
+                err,
+            )
+        }
         Command::Explain { code } => explain(&code, out, err),
     };
     match result {
@@ -446,8 +460,8 @@ fn html(
     form_path: &Path,
     answers_path: Option<&Path>,
     audience: Audience,
+    check: &ValidateOptions,
     dir: &Path,
-    today: form_runtime::Date,
     style: Style,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -458,15 +472,11 @@ fn html(
         None => serde_json::json!({}),
         Some(path) => load_answers(path)?,
     };
-    // A draft's errors: what is answered is checked, nothing is required yet.
     let errors = match answers_path {
         None => Vec::new(),
-        Some(_) => validator.validate(
-            &answers,
-            &ValidateOptions::new(today).audience(audience).draft(),
-        ),
+        Some(_) => validator.validate(&answers, check),
     };
-    let mut options = PageOptions::new(audience, today, &answers);
+    let mut options = PageOptions::new(audience, check.today, &answers);
     options.errors = &errors;
     let pages = HtmlRenderer::new()
         .pages(&validator, &options)

@@ -278,6 +278,37 @@ fn html_writes_every_page_filled_with_answers_and_errors() {
     }
     let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(index.contains("govuk-task-list"));
+    // A draft requires nothing; a submission requires the unanswered questions.
+    let empty = dir.join("empty.json");
+    std::fs::write(&empty, "{}").unwrap();
+    let section = |submitted: bool| {
+        let mut args = vec![
+            "html",
+            "examples/ersa.form",
+            "--answers",
+            empty.to_str().unwrap(),
+            "--audience",
+            "professional",
+            "--today",
+            "2026-11-22",
+            "--out",
+            dir.to_str().unwrap(),
+        ];
+        if submitted {
+            args.push("--submitted");
+        }
+        let output = sendform(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let pages = stdout(&output);
+        pages
+            .lines()
+            .filter_map(|line| line.split_whitespace().last())
+            .filter(|path| path.ends_with(".html"))
+            .map(|path| std::fs::read_to_string(path).unwrap())
+            .collect::<String>()
+    };
+    assert!(!section(false).contains("govuk-error-summary"));
+    assert!(section(true).contains("govuk-error-summary"));
     let output = sendform(&["html", "no/such.form", "--out", dir.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
 }

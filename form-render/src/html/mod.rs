@@ -29,8 +29,12 @@ pub use words::describe_rule;
 
 /// The stylesheet pages link to: GOV.UK Frontend compiled for a council service (Arial).
 pub const GOVUK_CSS: &str = include_str!("../../assets/govuk-frontend.min.css");
-/// GOV.UK Frontend's script, which pages load as a module.
+/// GOV.UK Frontend's script, a module.
 pub const GOVUK_JS: &str = include_str!("../../assets/govuk-frontend.min.js");
+/// The module pages load: imports GOV.UK Frontend from beside it and starts its components.
+/// A file, not an inline script, so a page's asset path is never written into script text,
+/// where HTML escaping would break it.
+pub const GOVUK_INIT_JS: &str = include_str!("../../assets/govuk-init.js");
 /// Our script: shows and hides conditional questions as answers change, by the runtime's
 /// rules, and adds and removes block entries without a round trip.
 pub const SENDFORM_JS: &str = include_str!("../../assets/sendform.js");
@@ -38,9 +42,10 @@ pub const SENDFORM_JS: &str = include_str!("../../assets/sendform.js");
 pub const GOVUK_LICENSE: &str = include_str!("../../assets/LICENSE-govuk-frontend.txt");
 
 /// The asset files a page links to, by the name it uses under [`PageOptions::assets`].
-pub const ASSETS: [(&str, &str); 4] = [
+pub const ASSETS: [(&str, &str); 5] = [
     ("govuk-frontend.min.css", GOVUK_CSS),
     ("govuk-frontend.min.js", GOVUK_JS),
+    ("govuk-init.js", GOVUK_INIT_JS),
     ("sendform.js", SENDFORM_JS),
     ("LICENSE-govuk-frontend.txt", GOVUK_LICENSE),
 ];
@@ -228,6 +233,8 @@ impl HtmlRenderer {
                     .replace('\u{2029}', "\\u2029"),
             )
         });
+        env.add_function("form_group_class", form_group_class);
+        env.add_function("described_by", described_by);
         for (name, source) in TEMPLATES {
             // The embedded templates parse (tested); a failure would show on first render.
             let _ = env.add_template(name, source);
@@ -355,4 +362,41 @@ impl HtmlRenderer {
         ));
         Ok(pages)
     }
+}
+
+/// A component option by name, undefined when absent (so templates' tests still work).
+fn option(params: &minijinja::Value, name: &str) -> minijinja::Value {
+    params.get_attr(name).unwrap_or_default()
+}
+
+/// The template function `form_group_class(params)`: a component's form group classes, with
+/// the error modifier when it shows an error and `formGroup.classes` last.
+fn form_group_class(params: &minijinja::Value) -> String {
+    let mut classes = "govuk-form-group".to_owned();
+    if option(params, "errorMessage").is_true() {
+        classes.push_str(" govuk-form-group--error");
+    }
+    let extra = option(&option(params, "formGroup"), "classes");
+    if extra.is_true() {
+        classes.push(' ');
+        classes.push_str(&extra.to_string());
+    }
+    classes
+}
+
+/// The template function `described_by(params, id)`: the ids that describe a control, for
+/// `aria-describedby`: those the options give (`describedBy`), its hint's, its error's.
+fn described_by(params: &minijinja::Value, id: &str) -> String {
+    let given = option(params, "describedBy");
+    let mut ids: Vec<String> = Vec::new();
+    if given.is_true() {
+        ids.push(given.to_string());
+    }
+    if option(params, "hint").is_true() {
+        ids.push(format!("{id}-hint"));
+    }
+    if option(params, "errorMessage").is_true() {
+        ids.push(format!("{id}-error"));
+    }
+    ids.join(" ")
 }

@@ -3,10 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use form_runtime::{
-    Access, Audience, Choices, Element, Form, Input, Question, Repeat, Section, SectionState,
+    Access, Audience, Choices, Element, Expr, Form, Input, Question, Repeat, Section, SectionState,
     ValidateOptions, Validator, Visibility, selectable,
 };
 
@@ -32,8 +32,6 @@ pub(super) struct Page {
     caption: Option<String>,
     service_name: String,
     assets: String,
-    /// The same, as a module specifier (`./assets`).
-    assets_module: String,
     home: String,
     intro: Vec<String>,
     error_summary: Option<ErrorSummary>,
@@ -60,12 +58,65 @@ struct SectionView {
     change: Option<String>,
 }
 
+/// A question's GOV.UK component (`component`, the name of its template macro) and its options
+/// (`params`).
+#[derive(Debug, Serialize)]
+#[serde(tag = "component", content = "params", rename_all = "kebab-case")]
+enum Control {
+    Input(params::Input),
+    Textarea(params::Textarea),
+    CharacterCount(params::CharacterCount),
+    Radios(params::Choices),
+    Checkboxes(params::Choices),
+    DateInput(params::DateInput),
+    Select(params::Select),
+    FileUpload(params::FileUpload),
+}
+
+impl Control {
+    fn error_message(&self) -> Option<&ErrorMessage> {
+        match self {
+            Control::Input(params) => params.error_message.as_ref(),
+            Control::Textarea(params) => params.error_message.as_ref(),
+            Control::CharacterCount(params) => params.error_message.as_ref(),
+            Control::Radios(params) | Control::Checkboxes(params) => params.error_message.as_ref(),
+            Control::DateInput(params) => params.error_message.as_ref(),
+            Control::Select(params) => params.error_message.as_ref(),
+            Control::FileUpload(params) => params.error_message.as_ref(),
+        }
+    }
+
+    /// The error shown on the control, if any.
+    fn error(&self) -> Option<&str> {
+        self.error_message()?.text.as_deref()
+    }
+
+    /// The id of the control an error summary link goes to: the first of a group's items, the
+    /// day of a date.
+    fn first_id(&self) -> String {
+        let id = match self {
+            Control::Input(params) => params.id.as_deref().or(Some(params.name.as_str())),
+            Control::Textarea(params) => params.id.as_deref().or(Some(params.name.as_str())),
+            Control::CharacterCount(params) => params.id.as_deref().or(Some(params.name.as_str())),
+            Control::Radios(params) | Control::Checkboxes(params) => {
+                params.id_prefix.as_deref().or(Some(params.name.as_str()))
+            }
+            Control::DateInput(params) => {
+                return format!("{}-day", params.id);
+            }
+            Control::Select(params) => params.id.as_deref().or(Some(params.name.as_str())),
+            Control::FileUpload(params) => params.id.as_deref().or(Some(params.name.as_str())),
+        };
+        id.unwrap_or_default().to_owned()
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum ElementView {
     Question {
-        component: &'static str,
-        params: Value,
+        #[serde(flatten)]
+        control: Box<Control>,
         pointer: String,
         /// Shown only when a rule holds (the wrapper is toggled by sendform.js).
         conditional: bool,
@@ -240,7 +291,6 @@ impl<'a> Context<'a> {
             caption: None,
             service_name: options.service_name.to_owned(),
             assets: options.assets.trim_end_matches('/').to_owned(),
-            assets_module: module_path(options.assets.trim_end_matches('/')),
             home: options.links.page("index"),
             intro: Vec::new(),
             error_summary: None,
@@ -250,19 +300,6 @@ impl<'a> Context<'a> {
             next: None,
             script: None,
         }
-    }
-}
-
-/// A relative asset path as a module specifier: `assets` becomes `./assets`.
-fn module_path(path: &str) -> String {
-    if path.starts_with('/')
-        || path.starts_with("./")
-        || path.starts_with("../")
-        || path.contains("://")
-    {
-        path.to_owned()
-    } else {
-        format!("./{path}")
     }
 }
 
@@ -374,7 +411,7 @@ pub(super) fn section_page(
     page.caption = Some(form.title.clone());
     page.error_summary = summary;
     page.action = Some(options.links.page(&section.id));
-    page.script = Some(script(&context, &[section]).to_string());
+    page.script = serde_json::to_string(&script(&context, &[section])).ok();
     page.sections = vec![view];
     Some(page)
 }
@@ -405,7 +442,7 @@ pub(super) fn whole_form(validator: &Validator, options: &PageOptions<'_>) -> Pa
     page.intro = paragraphs(form.intro.as_deref().unwrap_or(""));
     page.error_summary = summary;
     page.action = Some(String::new());
-    page.script = Some(script(&context, &shown).to_string());
+    page.script = serde_json::to_string(&script(&context, &shown)).ok();
     page.sections = sections;
     page
 }
@@ -461,16 +498,12 @@ fn error_summary(sections: &[SectionView]) -> Option<ErrorSummary> {
     fn walk(elements: &[ElementView], out: &mut Vec<ErrorLink>) {
         for element in elements {
             match element {
-                ElementView::Question { params, .. } => {
-                    if let Some(text) = params
-                        .get("errorMessage")
-                        .and_then(|error| error.get("text"))
-                        .and_then(Value::as_str)
-                    {
+                ElementView::Question { control, .. } => {
+                    if let Some(text) = control.error() {
                         out.push(ErrorLink {
                             text: Some(text.to_owned()),
                             html: None,
-                            href: Some(format!("#{}", first_control(params))),
+                            href: Some(format!("#{}", control.first_id())),
                         });
                     }
                 }
@@ -501,18 +534,6 @@ fn error_summary(sections: &[SectionView]) -> Option<ErrorSummary> {
         description_text: None,
         error_list: links,
     })
-}
-
-/// The id of the control an error summary link goes to.
-fn first_control(params: &Value) -> String {
-    let text = |key: &str| params.get(key).and_then(Value::as_str).map(str::to_owned);
-    if let Some(prefix) = text("idPrefix") {
-        return prefix;
-    }
-    if params.get("namePrefix").is_some() {
-        return format!("{}-day", text("id").unwrap_or_default());
-    }
-    text("id").or_else(|| text("name")).unwrap_or_default()
 }
 
 /// A section's elements for a page.
@@ -648,10 +669,9 @@ fn element_views(
             .map(|rule| context.describe.rule(rule));
         match element {
             Element::Question(question) => {
-                let (component, params) = question_params(context, question, path, condition);
+                let control = question_params(context, question, path, condition);
                 out.push(ElementView::Question {
-                    component,
-                    params,
+                    control: Box::new(control),
                     pointer: at,
                     conditional,
                 });
@@ -768,7 +788,7 @@ fn question_params(
     question: &Question,
     path: &[Seg],
     condition: Option<String>,
-) -> (&'static str, Value) {
+) -> Control {
     let id = field_id(path);
     let name = field_name(path);
     let value = answer_at(context.options.answers, path);
@@ -816,16 +836,13 @@ fn question_params(
                 Some(11..=20) => Some("govuk-input--width-20"),
                 _ => None,
             };
-            (
-                "input",
-                to_value(&input(
-                    None,
-                    None,
-                    classes,
-                    text.autocomplete.as_deref(),
-                    None,
-                )),
-            )
+            Control::Input(input(
+                None,
+                None,
+                classes,
+                text.autocomplete.as_deref(),
+                None,
+            ))
         }
         Input::LongText(text) => {
             let maxlength = text.max_length.as_ref().map(|limit| limit.value);
@@ -844,7 +861,7 @@ fn question_params(
                     spellcheck: Some(true),
                     ..params::CharacterCount::default()
                 };
-                ("character-count", to_value(&params))
+                Control::CharacterCount(params)
             } else {
                 let params = params::Textarea {
                     id: Some(id.clone()),
@@ -857,7 +874,7 @@ fn question_params(
                     spellcheck: Some(true),
                     ..params::Textarea::default()
                 };
-                ("textarea", to_value(&params))
+                Control::Textarea(params)
             }
         }
         Input::Integer(number) | Input::Decimal(number) => {
@@ -875,56 +892,41 @@ fn question_params(
             );
             params.prefix = number.prefix.as_deref().map(Content::text);
             params.suffix = number.suffix.as_deref().map(Content::text);
-            ("input", to_value(&params))
+            Control::Input(params)
         }
-        Input::Email(format) => (
-            "input",
-            to_value(&input(
-                Some("email"),
-                None,
-                None,
-                format.autocomplete.as_deref().or(Some("email")),
-                Some(false),
-            )),
-        ),
-        Input::Phone(format) => (
-            "input",
-            to_value(&input(
-                Some("tel"),
-                None,
-                Some("govuk-input--width-20"),
-                format.autocomplete.as_deref().or(Some("tel")),
-                None,
-            )),
-        ),
-        Input::Postcode(format) => (
-            "input",
-            to_value(&input(
-                None,
-                None,
-                Some("govuk-input--width-10"),
-                format.autocomplete.as_deref().or(Some("postal-code")),
-                Some(false),
-            )),
-        ),
-        Input::NhsNumber(format) | Input::Upn(format) => (
-            "input",
-            to_value(&input(
-                None,
-                if matches!(question.input, Input::NhsNumber(_)) {
-                    Some("numeric")
-                } else {
-                    None
-                },
-                Some("govuk-input--width-20"),
-                format.autocomplete.as_deref(),
-                Some(false),
-            )),
-        ),
-        Input::PersonLookup => (
-            "input",
-            to_value(&input(None, None, None, None, Some(false))),
-        ),
+        Input::Email(format) => Control::Input(input(
+            Some("email"),
+            None,
+            None,
+            format.autocomplete.as_deref().or(Some("email")),
+            Some(false),
+        )),
+        Input::Phone(format) => Control::Input(input(
+            Some("tel"),
+            None,
+            Some("govuk-input--width-20"),
+            format.autocomplete.as_deref().or(Some("tel")),
+            None,
+        )),
+        Input::Postcode(format) => Control::Input(input(
+            None,
+            None,
+            Some("govuk-input--width-10"),
+            format.autocomplete.as_deref().or(Some("postal-code")),
+            Some(false),
+        )),
+        Input::NhsNumber(format) | Input::Upn(format) => Control::Input(input(
+            None,
+            if matches!(question.input, Input::NhsNumber(_)) {
+                Some("numeric")
+            } else {
+                None
+            },
+            Some("govuk-input--width-20"),
+            format.autocomplete.as_deref(),
+            Some(false),
+        )),
+        Input::PersonLookup => Control::Input(input(None, None, None, None, Some(false))),
         Input::Date(date) => {
             let parts = match value {
                 Some(Value::String(text)) => date_parts(text),
@@ -960,7 +962,7 @@ fn question_params(
                 error_message: error_message.clone(),
                 ..params::DateInput::default()
             };
-            ("date-input", to_value(&params))
+            Control::DateInput(params)
         }
         Input::YesNo => {
             let checked = |want: bool| value == Some(&Value::Bool(want));
@@ -977,7 +979,7 @@ fn question_params(
                 classes: Some("govuk-radios--inline".to_owned()),
                 ..params::Choices::default()
             };
-            ("radios", to_value(&params))
+            Control::Radios(params)
         }
         Input::Declaration => {
             let params = params::Choices {
@@ -1000,7 +1002,7 @@ fn question_params(
                 error_message: error_message.clone(),
                 ..params::Choices::default()
             };
-            ("checkboxes", to_value(&params))
+            Control::Checkboxes(params)
         }
         Input::Choice(choice) => {
             let options = choice_list(context.form, &choice.choices);
@@ -1025,7 +1027,7 @@ fn question_params(
                     error_message: error_message.clone(),
                     ..params::Select::default()
                 };
-                ("select", to_value(&params))
+                Control::Select(params)
             } else {
                 let params = params::Choices {
                     id_prefix: Some(id.clone()),
@@ -1039,7 +1041,7 @@ fn question_params(
                     error_message: error_message.clone(),
                     ..params::Choices::default()
                 };
-                ("radios", to_value(&params))
+                Control::Radios(params)
             }
         }
         Input::MultiChoice(multi) => {
@@ -1073,7 +1075,7 @@ fn question_params(
                 error_message: error_message.clone(),
                 ..params::Choices::default()
             };
-            ("checkboxes", to_value(&params))
+            Control::Checkboxes(params)
         }
         Input::File(file) => {
             let names = file_names(value);
@@ -1097,13 +1099,9 @@ fn question_params(
                 error_message: error_message.clone(),
                 ..params::FileUpload::default()
             };
-            ("file-upload", to_value(&params))
+            Control::FileUpload(params)
         }
     }
-}
-
-fn to_value(params: &impl Serialize) -> Value {
-    serde_json::to_value(params).unwrap_or(Value::Null)
 }
 
 fn choice_item(value: &str, text: &str, checked: bool) -> ChoiceItem {
@@ -1234,8 +1232,40 @@ fn paragraphs(text: &str) -> Vec<String> {
 
 /// What `sendform.js` needs on a page: the shown sections' elements with the rules the page
 /// may carry, the answers those rules read from other pages, the orders of ordered
-/// taxonomies, and the date. Nothing the audience may not see.
-fn script(context: &Context<'_>, sections: &[&Section]) -> Value {
+/// taxonomies, and the date. Nothing the audience may not see. Written straight to JSON from
+/// these borrowed views (fields in alphabetical order, as the script's tests read them).
+#[derive(Debug, Serialize)]
+pub(super) struct ScriptModel<'a> {
+    answers: BTreeMap<&'a str, &'a Value>,
+    blocks: BTreeMap<&'a str, &'a [&'a str]>,
+    orders: BTreeMap<&'a str, Vec<&'a str>>,
+    sections: Vec<ScriptSection<'a>>,
+    today: String,
+    types: BTreeMap<&'a str, &'static str>,
+}
+
+#[derive(Debug, Serialize)]
+struct ScriptSection<'a> {
+    elements: Vec<ScriptElement<'a>>,
+    id: &'a str,
+    rule: Option<&'a Expr>,
+    shown: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct ScriptElement<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    elements: Option<Vec<ScriptElement<'a>>>,
+    /// The server's verdict, for a part whose rule reads what the page may not carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<bool>,
+    id: &'a str,
+    rule: Option<&'a Expr>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+fn script<'a>(context: &'a Context<'a>, sections: &[&'a Section]) -> ScriptModel<'a> {
     let form = context.form;
     let mut referenced: BTreeSet<&str> = BTreeSet::new();
     let mut model_sections = Vec::new();
@@ -1247,64 +1277,72 @@ fn script(context: &Context<'_>, sections: &[&Section]) -> Value {
         if let Some(rule) = rule {
             referenced.extend(rule.expr.references());
         }
-        model_sections.push(json!({
-            "id": section.id,
-            "rule": rule.map(|rule| &rule.expr),
-            "shown": context.section_shown(&section.id),
-            "elements": model_elements(context, &section.elements, &mut referenced),
-        }));
+        model_sections.push(ScriptSection {
+            id: &section.id,
+            rule: rule.map(|rule| &rule.expr),
+            shown: context.section_shown(&section.id),
+            elements: model_elements(context, &section.elements, &mut referenced),
+        });
     }
     // Answers read by rules but asked elsewhere: only what the audience sees.
-    let mut answers = Map::new();
-    let mut types = Map::new();
+    let mut answers = BTreeMap::new();
+    let mut types = BTreeMap::new();
     form.walk(&mut |element, _, blocks| {
         let id = element.id();
-        if !referenced.contains(id) || !context.seen_ids.contains(id) {
+        let Some(id) = referenced.get(id).copied() else {
+            return;
+        };
+        if !context.seen_ids.contains(id) {
             return;
         }
         if let Element::Question(question) = element {
-            types.insert(id.to_owned(), json!(question.input.type_name()));
+            types.insert(id, question.input.type_name());
         }
         if blocks.is_empty()
             && context.shown(&format!("/{id}"))
             && let Some(value) = context.options.answers.get(id)
         {
-            answers.insert(id.to_owned(), value.clone());
+            answers.insert(id, value);
         }
     });
-    let orders: Map<String, Value> = form
+    let orders = form
         .taxonomies
         .iter()
         .filter(|(_, taxonomy)| taxonomy.ordered)
         .map(|(name, taxonomy)| {
             (
-                name.clone(),
-                json!(taxonomy.selectable().map(|c| &c.code).collect::<Vec<_>>()),
+                name.as_str(),
+                taxonomy.selectable().map(|c| c.code.as_str()).collect(),
             )
         })
         .collect();
-    let model = json!({
-        "today": context.options.today.to_string(),
-        "sections": model_sections,
-        "types": types,
-        "answers": answers,
-        "orders": orders,
-        "blocks": context.blocks_of.iter().filter(|(id, blocks)| !blocks.is_empty() && context.seen_ids.contains(*id)).map(|(id, blocks)| (id.to_string(), json!(blocks))).collect::<Map<_, _>>(),
-    });
-    model
+    let blocks = context
+        .blocks_of
+        .iter()
+        .filter(|(id, blocks)| !blocks.is_empty() && context.seen_ids.contains(*id))
+        .map(|(id, blocks)| (*id, blocks.as_slice()))
+        .collect();
+    ScriptModel {
+        answers,
+        blocks,
+        orders,
+        sections: model_sections,
+        today: context.options.today.to_string(),
+        types,
+    }
 }
 
 pub(super) fn rules_model(validator: &Validator, options: &PageOptions<'_>) -> Value {
     let context = Context::new(validator, options);
     let sections: Vec<&Section> = seen_sections(context.form, options.audience).collect();
-    script(&context, &sections)
+    serde_json::to_value(script(&context, &sections)).unwrap_or(Value::Null)
 }
 
 fn model_elements<'a>(
     context: &Context<'a>,
     elements: &'a [Element],
     referenced: &mut BTreeSet<&'a str>,
-) -> Vec<Value> {
+) -> Vec<ScriptElement<'a>> {
     let mut out = Vec::new();
     for element in elements {
         if !context.seen_ids.contains(element.id()) {
@@ -1316,25 +1354,23 @@ fn model_elements<'a>(
         if let Some(rule) = rule {
             referenced.extend(rule.expr.references());
         }
-        let mut entry = json!({
-            "id": element.id(),
-            "rule": rule.map(|rule| &rule.expr),
+        let fixed = (rule.is_none() && element.visible_when().is_some())
+            .then(|| context.shown(&format!("/{}", element.id())));
+        let (kind, elements) = match element {
+            Element::Question(question) => (question.input.type_name(), None),
+            Element::Repeat(repeat) => (
+                "block",
+                Some(model_elements(context, &repeat.elements, referenced)),
+            ),
+            Element::Content(_) => ("content", None),
+        };
+        out.push(ScriptElement {
+            elements,
+            fixed,
+            id: element.id(),
+            rule: rule.map(|rule| &rule.expr),
+            kind,
         });
-        if rule.is_none() && element.visible_when().is_some() {
-            // The server's verdict, for a part whose rule reads what the page may not carry.
-            entry["fixed"] = json!(context.shown(&format!("/{}", element.id())));
-        }
-        match element {
-            Element::Question(question) => {
-                entry["type"] = json!(question.input.type_name());
-            }
-            Element::Repeat(repeat) => {
-                entry["type"] = json!("block");
-                entry["elements"] = json!(model_elements(context, &repeat.elements, referenced));
-            }
-            Element::Content(_) => entry["type"] = json!("content"),
-        }
-        out.push(entry);
     }
     out
 }

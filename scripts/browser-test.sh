@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The browser test: renders every example's pages for every audience it is published to,
+# blank, filled with its example answers, and with errors (no answers, as if sent), and
+# drives Debian's chromium headless over them (tests-support/browser/check.mjs): axe-core
+# must find no WCAG 2.x A/AA violation, with and without JavaScript, every control must be
+# reachable by Tab, and no page may raise a script error. Screenshots of every page are saved
+# under target/browser-test/screenshots (not committed).
+#
+# Needs scripts/install-test-deps.sh to have run (chromium, axe-core, playwright-core).
+#
+#   scripts/browser-test.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+OUT="$ROOT/target/browser-test"
+rm -rf "$OUT"
+mkdir -p "$OUT/site"
+cd "$ROOT"
+
+cargo build --quiet -p portal-host --bin sendform
+SENDFORM="$TARGET/debug/sendform"
+TODAY=2026-11-22
+echo '{}' >"$OUT/no-answers.json"
+
+for form in examples/*.form; do
+  name="$(basename "$form" .form)"
+  "$SENDFORM" build "$form" --out "$OUT/site/$name/build" >/dev/null
+  audiences="$(node -e 'console.log(require(process.argv[1]).audiences.join(" "))' \
+    "$OUT/site/$name/build/form.json")"
+  for audience in $audiences; do
+    pages="$OUT/site/$name/$audience"
+    "$SENDFORM" html "$form" --audience "$audience" --today "$TODAY" \
+      --out "$pages/blank" >/dev/null
+    "$SENDFORM" html "$form" --audience "$audience" --today "$TODAY" \
+      --answers "examples/$name.answers.json" --out "$pages/filled" >/dev/null
+    "$SENDFORM" html "$form" --audience "$audience" --today "$TODAY" \
+      --answers "$OUT/no-answers.json" --submitted --out "$pages/errors" >/dev/null
+  done
+done
+
+TEST_DEPS="$ROOT/target/test-deps" node tests-support/browser/check.mjs "$OUT"

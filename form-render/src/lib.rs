@@ -7,7 +7,12 @@
 #![warn(missing_docs)]
 
 pub mod html;
+#[cfg(feature = "pdf")]
+pub mod pdf;
+mod reach;
+pub mod report;
 pub mod schema;
+mod words;
 
 pub use html::{HtmlError, HtmlRenderer, PageOptions};
 pub use schema::json_schema;

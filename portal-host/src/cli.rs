@@ -1,4 +1,4 @@
-//! The `sendform` command line: `check`, `build`, `validate` and `explain`.
+//! The `sendform` command line: `check`, `build`, `validate`, `html`, `pdf` and `explain`.
 //!
 //! Exit codes: 0 when the command succeeded (warnings allowed), 1 when a form has errors,
 //! 2 when a file cannot be read or written, or the command line is wrong.
@@ -11,6 +11,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use form_dsl::{Code, Compiled, Diagnostic, Options, SourceMap, compile};
 use form_runtime::{AnswerLimits, Audience, Form, ValidateOptions, Validator, parse_answers};
 
+use form_render::pdf::{Conformance, PdfOptions, PdfRenderer, Template};
+use form_render::report::{DocumentKind, DocumentOptions};
 use form_render::{HtmlRenderer, PageOptions};
 
 use crate::FsLoader;
@@ -106,6 +108,48 @@ enum Command {
         /// nothing is required yet.
         #[arg(long)]
         submitted: bool,
+        /// Whether to colour the form's diagnostics, if it has any.
+        #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
+        color: ColourChoice,
+    },
+    /// Render answers as a PDF: the filled form, or with --preview a preview that marks in red
+    /// each section that still needs completing, or a report with --template. Any answers that
+    /// parse are rendered, complete or not, valid or not; their errors are listed on standard
+    /// error. Exit 0 when the PDF is written; 2 when a file cannot be read or written, or the
+    /// template fails.
+    Pdf {
+        /// The form: a form file, or a compiled `form.json`.
+        form: PathBuf,
+        /// The answers, a JSON object keyed by question id.
+        answers: PathBuf,
+        /// The PDF file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Make a preview: the filled form, with each section that still needs completing
+        /// marked in red, listing what is missing.
+        #[arg(long)]
+        preview: bool,
+        /// A report template: a Typst file reading the document data (docs/reports.md), or
+        /// `ehc-plan` for the built-in EHC plan.
+        #[arg(long)]
+        template: Option<PathBuf>,
+        /// Who the document is for (default: the first audience the form is published to).
+        #[arg(long, value_enum)]
+        audience: Option<AudienceArg>,
+        /// Who submitted the answers, stated in the document.
+        #[arg(long)]
+        submitted_by: Option<String>,
+        /// When they were submitted, as YYYY-MM-DD (default: today, when --submitted-by is
+        /// given).
+        #[arg(long, value_parser = parse_date)]
+        submitted_on: Option<form_runtime::Date>,
+        /// Also claim PDF/A-2b (archival), as well as PDF/UA-1.
+        #[arg(long)]
+        archival: bool,
+        /// The date rules call `today`, and the document's date, as YYYY-MM-DD (default: today
+        /// on this computer).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<form_runtime::Date>,
         /// Whether to colour the form's diagnostics, if it has any.
         #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
         color: ColourChoice,
@@ -237,6 +281,43 @@ pub fn run(
                 err,
             )
         }
+        Command::Pdf {
+            form,
+            answers,
+            out: path,
+            preview,
+            template,
+            audience,
+            submitted_by,
+            submitted_on,
+            archival,
+            today,
+            color,
+        } => {
+            let today = today.unwrap_or_else(crate::today);
+            let request = PdfRequest {
+                form: &form,
+                answers: &answers,
+                out: &path,
+                kind: if preview {
+                    DocumentKind::Preview
+                } else {
+                    DocumentKind::Filled
+                },
+                template: template.as_deref(),
+                audience: audience.map(AudienceArg::audience),
+                submitted: submitted_by
+                    .as_deref()
+                    .map(|by| (by, submitted_on.unwrap_or(today))),
+                conformance: if archival {
+                    Conformance::AccessibleArchival
+                } else {
+                    Conformance::Accessible
+                },
+                today,
+            };
+            pdf(&request, color.style(), out, err)
+        }
         Command::Explain { code } => explain(&code, out, err),
     };
     match result {
@@ -292,6 +373,12 @@ enum CliError {
         path: PathBuf,
         #[source]
         source: form_runtime::AnswersError,
+    },
+    #[error("`{path}`: cannot render the PDF: {source}")]
+    Pdf {
+        path: PathBuf,
+        #[source]
+        source: form_render::pdf::PdfError,
     },
     #[error("there is no diagnostic code `{code}`{suggestion}")]
     UnknownCode { code: String, suggestion: String },
@@ -421,10 +508,21 @@ fn build(
             path: path.to_owned(),
             source,
         })?;
+    let blank = PdfRenderer::new()
+        .render(
+            &validator,
+            &DocumentOptions::blank(audience, crate::today()),
+            &PdfOptions::default(),
+        )
+        .map_err(|source| CliError::Pdf {
+            path: path.to_owned(),
+            source,
+        })?;
     for (name, contents) in [
-        ("form.json", form.to_json() + "\n"),
-        ("schema.json", schema + "\n"),
-        ("form.html", page),
+        ("form.json", (form.to_json() + "\n").into_bytes()),
+        ("schema.json", (schema + "\n").into_bytes()),
+        ("form.html", page.into_bytes()),
+        ("blank.pdf", blank.bytes),
     ] {
         write_file(&dir.join(name), &contents, out)?;
     }
@@ -432,7 +530,7 @@ fn build(
     Ok(EXIT_OK)
 }
 
-fn write_file(path: &Path, contents: &str, out: &mut dyn Write) -> Result<(), CliError> {
+fn write_file(path: &Path, contents: &[u8], out: &mut dyn Write) -> Result<(), CliError> {
     std::fs::write(path, contents).map_err(|source| CliError::Write {
         path: path.to_owned(),
         source,
@@ -489,7 +587,7 @@ fn html(
         source,
     })?;
     for (name, page) in pages {
-        write_file(&dir.join(format!("{name}.html")), &page, out)?;
+        write_file(&dir.join(format!("{name}.html")), page.as_bytes(), out)?;
     }
     write_assets(dir)?;
     Ok(EXIT_OK)
@@ -583,6 +681,83 @@ fn validate(
     } else {
         EXIT_INVALID
     })
+}
+
+/// What `sendform pdf` is asked for.
+struct PdfRequest<'a> {
+    form: &'a Path,
+    answers: &'a Path,
+    out: &'a Path,
+    kind: DocumentKind,
+    template: Option<&'a Path>,
+    audience: Option<Audience>,
+    submitted: Option<(&'a str, form_runtime::Date)>,
+    conformance: Conformance,
+    today: form_runtime::Date,
+}
+
+/// The name of the built-in EHC plan template for `--template`.
+const EHC_PLAN: &str = "ehc-plan";
+
+fn pdf(
+    request: &PdfRequest<'_>,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let form = load_form(request.form, style, err)?;
+    let validator = prepare(&form, request.form)?;
+    let answers = load_answers(request.answers)?;
+    let template_text = match request.template {
+        Some(path) if path.as_os_str() != EHC_PLAN => Some(read_text(path)?),
+        _ => None,
+    };
+    let template = match (request.template, &template_text) {
+        (_, Some(text)) => Template::Custom(text),
+        (Some(_), None) => Template::EhcPlan,
+        (None, None) => Template::Document,
+    };
+    let audience = request
+        .audience
+        .or_else(|| form.audiences.first().copied())
+        .unwrap_or(Audience::La);
+    let check = ValidateOptions::new(request.today).audience(audience);
+    let errors = validator.validate(&answers, &check);
+    if !errors.is_empty() {
+        let _ = writeln!(
+            err,
+            "{}: {} (rendered all the same):",
+            request.answers.display(),
+            match errors.len() {
+                1 => "1 error".to_owned(),
+                n => format!("{n} errors"),
+            }
+        );
+        for error in &errors {
+            let _ = writeln!(err, "  {}: {} [{}]", error.path, error.message, error.code);
+        }
+    }
+    let mut document = DocumentOptions::filled(audience, request.today, &answers);
+    document.kind = request.kind;
+    document.submitted = request
+        .submitted
+        .map(|(by, on)| form_render::report::Submitted { by, on });
+    let options = PdfOptions {
+        template,
+        conformance: request.conformance,
+        ..PdfOptions::default()
+    };
+    let rendered = PdfRenderer::new()
+        .render(&validator, &document, &options)
+        .map_err(|source| CliError::Pdf {
+            path: request.template.unwrap_or(request.form).to_owned(),
+            source,
+        })?;
+    for warning in &rendered.warnings {
+        let _ = writeln!(err, "{warning}");
+    }
+    write_file(request.out, &rendered.bytes, out)?;
+    Ok(EXIT_OK)
 }
 
 fn explain(name: &str, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {

@@ -166,8 +166,14 @@ fn build_writes_form_json_that_loads_without_the_compiler() {
         [
             out.join("form.json").to_str().unwrap(),
             out.join("schema.json").to_str().unwrap(),
-            out.join("form.html").to_str().unwrap()
+            out.join("form.html").to_str().unwrap(),
+            out.join("blank.pdf").to_str().unwrap()
         ]
+    );
+    assert!(
+        std::fs::read(out.join("blank.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF-")
     );
     // The blank form links to assets written beside it.
     let page = std::fs::read_to_string(out.join("form.html")).unwrap();
@@ -311,6 +317,101 @@ fn html_writes_every_page_filled_with_answers_and_errors() {
     assert!(section(true).contains("govuk-error-summary"));
     let output = sendform(&["html", "no/such.form", "--out", dir.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn pdf_renders_any_answers_that_parse_and_lists_their_errors() {
+    let dir = scratch("pdf");
+    let out = dir.join("preview.pdf");
+    // Half-finished answers: rendered all the same, their errors on stderr.
+    let answers = dir.join("half.json");
+    std::fs::write(
+        &answers,
+        r#"{"child_first_name": "Amara", "child_postcode": "nope"}"#,
+    )
+    .unwrap();
+    let output = sendform(&[
+        "pdf",
+        "examples/parent-request.form",
+        answers.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--preview",
+        "--submitted-by",
+        "Grace Okafor",
+        "--today",
+        "2026-11-22",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), out.to_str().unwrap());
+    let err = stderr(&output);
+    assert!(err.contains("(rendered all the same)"), "{err}");
+    assert!(err.contains("/child_postcode: Enter the"), "{err}");
+    assert!(err.contains("[required]"), "{err}");
+    let first = std::fs::read(&out).unwrap();
+    assert!(first.starts_with(b"%PDF-"));
+    // The built-in EHC plan report, and a report builder's own template.
+    let template = dir.join("report.typ");
+    std::fs::write(
+        &template,
+        "#import \"/sendform.typ\": *\n#show: council-document.with(title: \"Report\")\n= #data.form.title\n",
+    )
+    .unwrap();
+    for template in ["ehc-plan", template.to_str().unwrap()] {
+        let output = sendform(&[
+            "pdf",
+            "examples/ehc-plan.form",
+            "examples/ehc-plan.answers.json",
+            "--out",
+            out.to_str().unwrap(),
+            "--template",
+            template,
+            "--today",
+            "2026-11-22",
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn pdf_refuses_unreadable_input_and_failing_templates_with_exit_2() {
+    let dir = scratch("pdf-bad");
+    let out = dir.join("out.pdf");
+    let malformed = dir.join("malformed.json");
+    std::fs::write(&malformed, "{\"child_first_name\": \"A\",\n}").unwrap();
+    let broken = dir.join("broken.typ");
+    std::fs::write(&broken, "#set document(title: \"x\")\n#let x = (1 + )\n").unwrap();
+    let cases: [(&str, &[&str]); 4] = [
+        ("malformed answers", &[malformed.to_str().unwrap()]),
+        ("missing answers", &["no/such/answers.json"]),
+        (
+            "missing template",
+            &[
+                "examples/parent-request.answers.json",
+                "--template",
+                "no/such.typ",
+            ],
+        ),
+        (
+            "broken template",
+            &[
+                "examples/parent-request.answers.json",
+                "--template",
+                broken.to_str().unwrap(),
+            ],
+        ),
+    ];
+    let mut messages = String::new();
+    for (name, args) in cases {
+        let mut all = vec!["pdf", "examples/parent-request.form"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--out", out.to_str().unwrap()]);
+        let output = sendform(&all);
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", stderr(&output));
+        messages.push_str(&stderr(&output).replace(&dir.to_string_lossy().into_owned(), "DIR"));
+    }
+    assert!(!out.exists(), "nothing is written");
+    insta::assert_snapshot!(messages);
 }
 
 #[test]

@@ -16,7 +16,6 @@
 pub mod params;
 mod post;
 mod view;
-mod words;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
@@ -24,8 +23,8 @@ use serde::Serialize;
 use form_runtime::{Audience, Date, ValidationError, Validator};
 use serde_json::Value;
 
+pub use crate::words::describe_rule;
 pub use post::{ACTION_FIELD, Action, Posted, read_post};
-pub use words::describe_rule;
 
 /// The stylesheet pages link to: GOV.UK Frontend compiled for a council service (Arial).
 pub const GOVUK_CSS: &str = include_str!("../../assets/govuk-frontend.min.css");
@@ -350,7 +349,7 @@ impl HtmlRenderer {
         options: &PageOptions<'_>,
     ) -> Result<Vec<(String, String)>, HtmlError> {
         let mut pages = vec![("index".to_owned(), self.task_list(validator, options)?)];
-        for section in view::seen_sections(validator.form(), options.audience) {
+        for section in crate::reach::seen_sections(validator.form(), options.audience) {
             pages.push((
                 section.id.clone(),
                 self.section(validator, &section.id, options)?,

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use form_runtime::{Audience, Element, Form, Input};
 
-use super::view::Reach;
+use crate::reach::Reach;
 
 /// What a block button asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use form_runtime::{
-    Access, Audience, Choices, Element, Expr, Form, Input, Question, Repeat, Section, SectionState,
+    Audience, Choices, Element, Expr, Form, Input, Question, Repeat, Section, SectionState,
     ValidateOptions, Validator, Visibility, selectable,
 };
 
@@ -16,7 +16,8 @@ use super::params::{
     Label, Legend, SummaryAction, SummaryActions, SummaryList, SummaryRow, Task, TaskList,
     TaskStatus,
 };
-use super::words::{self, Describe};
+use crate::reach::{Reach, seen_sections};
+use crate::words::{self, Describe};
 
 /// Choice lists longer than this are a drop-down list rather than radios.
 const RADIOS_MAX: usize = 15;
@@ -153,39 +154,6 @@ struct EntryView {
 struct Button {
     text: String,
     value: String,
-}
-
-/// Who may see and change a part, with the parts around it.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Reach {
-    pub(super) seen: bool,
-    pub(super) writable: bool,
-}
-
-impl Reach {
-    pub(super) fn of_form(form: &Form, audience: Audience) -> Reach {
-        let seen = audience == Audience::La || form.audiences.contains(&audience);
-        Reach {
-            seen,
-            writable: seen,
-        }
-    }
-
-    pub(super) fn within(self, access: &Access, audience: Audience) -> Reach {
-        let seen = self.seen && (audience == Audience::La || access.is_seen_by(audience));
-        Reach {
-            seen,
-            writable: self.writable && seen && !access.locked_for.contains(&audience),
-        }
-    }
-}
-
-/// The sections the audience sees at all (whatever the answers).
-pub(super) fn seen_sections(form: &Form, audience: Audience) -> impl Iterator<Item = &Section> {
-    let reach = Reach::of_form(form, audience);
-    form.sections
-        .iter()
-        .filter(move |section| reach.within(&section.access, audience).seen)
 }
 
 /// Everything a page needs that depends on the answers and the audience.

@@ -16,13 +16,13 @@ pub fn describe_rule(form: &Form, rule: &Rule) -> String {
 
 /// Describes rules in the words of a form's questions (prepared once per page: it indexes the
 /// form's elements by id).
-pub(super) struct Describe<'f> {
+pub(crate) struct Describe<'f> {
     form: &'f Form,
     elements: HashMap<&'f str, &'f Element>,
 }
 
 impl<'f> Describe<'f> {
-    pub(super) fn new(form: &'f Form) -> Describe<'f> {
+    pub(crate) fn new(form: &'f Form) -> Describe<'f> {
         let mut elements = HashMap::new();
         form.walk(&mut |element, _, _| {
             elements.insert(element.id(), element);
@@ -30,8 +30,13 @@ impl<'f> Describe<'f> {
         Describe { form, elements }
     }
 
+    /// "If …", introducing a conditional part of a paper form.
+    pub(crate) fn if_clause(&self, rule: &Rule) -> String {
+        format!("If {}", self.condition(&rule.expr))
+    }
+
     /// "Only if …."
-    pub(super) fn rule(&self, rule: &Rule) -> String {
+    pub(crate) fn rule(&self, rule: &Rule) -> String {
         format!("Only if {}.", self.condition(&rule.expr))
     }
 
@@ -40,6 +45,11 @@ impl<'f> Describe<'f> {
             Some(Element::Question(question)) => Some(question),
             _ => None,
         }
+    }
+
+    fn is_yes_no(&self, id: &str) -> bool {
+        self.question(id)
+            .is_some_and(|question| matches!(question.input, Input::YesNo | Input::Declaration))
     }
 
     fn title(&self, id: &str) -> String {
@@ -112,9 +122,16 @@ impl<'f> Describe<'f> {
                 ExprKind::Answered { question } => {
                     format!("you did not answer {}", self.title(question))
                 }
+                ExprKind::Answer { question } if self.is_yes_no(question) => {
+                    format!("you answered No to {}", self.title(question))
+                }
                 _ => format!("this is not so: {}", self.condition(operand)),
             },
             ExprKind::Answered { question } => format!("you answered {}", self.title(question)),
+            // A yes/no question on its own: "you answered Yes to ‘…’".
+            ExprKind::Answer { question } if self.is_yes_no(question) => {
+                format!("you answered Yes to {}", self.title(question))
+            }
             ExprKind::Bool { value } => if *value { "always" } else { "never" }.to_owned(),
             ExprKind::Compare {
                 cmp, left, right, ..
@@ -243,7 +260,7 @@ fn code_label<'f>(form: &'f Form, question: &'f Question, code: &str) -> Option<
 }
 
 /// "1 question to answer", "3 questions to answer".
-pub(super) fn count(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
@@ -252,7 +269,7 @@ pub(super) fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// An answer as text for a summary: labels not codes, dates as 27 March 2012.
-pub(super) fn answer_text(form: &Form, question: &Question, answer: &Value) -> String {
+pub(crate) fn answer_text(form: &Form, question: &Question, answer: &Value) -> String {
     match (&question.input, answer) {
         (Input::YesNo, Value::Bool(value)) => if *value { "Yes" } else { "No" }.to_owned(),
         (Input::Declaration, Value::Bool(true)) => "Confirmed".to_owned(),
@@ -277,6 +294,19 @@ pub(super) fn answer_text(form: &Form, question: &Question, answer: &Value) -> S
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_owned(),
+        (Input::Integer(input) | Input::Decimal(input), Value::Number(number)) => {
+            let mut text = input.prefix.clone().unwrap_or_default();
+            text.push_str(&number.to_string());
+            if let Some(suffix) = &input.suffix {
+                text.push(' ');
+                text.push_str(suffix);
+            }
+            text
+        }
+        (Input::PersonLookup, person @ Value::Object(_)) => person
+            .get("name")
+            .and_then(Value::as_str)
+            .map_or_else(|| person.to_string(), str::to_owned),
         (_, Value::String(text)) => text.clone(),
         (_, Value::Number(number)) => number.to_string(),
         (_, other) => other.to_string(),
@@ -284,6 +314,6 @@ pub(super) fn answer_text(form: &Form, question: &Question, answer: &Value) -> S
 }
 
 /// `2012-03-27` as 27 March 2012.
-pub(super) fn uk_date(text: &str) -> Option<String> {
+pub(crate) fn uk_date(text: &str) -> Option<String> {
     wording::parse_date(text).map(wording::date)
 }

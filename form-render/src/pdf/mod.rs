@@ -1,0 +1,362 @@
+//! PDFs through Typst: the blank form, a filled form, a preview with each section that still
+//! needs completing marked in red, and reports from a report builder's own template.
+//!
+//! Typst runs in a private in-memory world (see `world.rs`): embedded fonts (Liberation Sans),
+//! no file system, no packages, no network, and `today` from the caller. The form and the
+//! answers reach a template as data, the virtual file `/data.json` described in
+//! docs/reports.md, never spliced into Typst source, so an answer such as
+//! `#read("/etc/passwd")` prints as written. Templates may import the shared helpers with
+//! `#import "/sendform.typ": *`.
+//!
+//! ```no_run
+//! use form_render::pdf::{PdfOptions, PdfRenderer};
+//! use form_render::report::DocumentOptions;
+//! # fn run(validator: &form_runtime::Validator, today: form_runtime::Date) -> Result<(), form_render::pdf::PdfError> {
+//! let renderer = PdfRenderer::new(); // once: fonts, library and templates
+//! let blank = DocumentOptions::blank(form_runtime::Audience::Citizen, today);
+//! let pdf = renderer.render(validator, &blank, &PdfOptions::default())?;
+//! assert!(pdf.bytes.starts_with(b"%PDF"));
+//! # Ok(()) }
+//! ```
+
+mod world;
+
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use typst::WorldExt;
+use typst::diag::{Severity, SourceDiagnostic, Warned};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{DiagSpan, Source};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfStandard, PdfStandards, Timestamp};
+
+use form_runtime::{Date, Validator};
+
+use crate::report::{DocumentData, DocumentOptions, document_data};
+use world::{Assets, FILES, RenderWorld};
+
+pub use world::HELPERS;
+
+/// The built-in template of blank, filled and preview documents.
+pub const DOCUMENT_TEMPLATE: &str = include_str!("../../templates/pdf/document.typ");
+
+/// The built-in EHC plan report (sections A to K), for `examples/ehc-plan.form` and forms that
+/// use its question ids.
+pub const EHC_PLAN_TEMPLATE: &str = include_str!("../../templates/pdf/ehc-plan.typ");
+
+/// Which template turns the data into a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template<'a> {
+    /// The built-in document: blank, filled or preview, as the data says.
+    Document,
+    /// The built-in EHC plan report.
+    EhcPlan,
+    /// A report builder's own Typst source, reading `/data.json`.
+    Custom(&'a str),
+}
+
+/// The standards a PDF claims and is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Conformance {
+    /// Tagged PDF/UA-1 (accessible): title, language, headings, alternative text.
+    #[default]
+    Accessible,
+    /// PDF/UA-1 and PDF/A-2b (accessible and archival).
+    AccessibleArchival,
+    /// Tagged, but no standard claimed: for a report template that cannot meet PDF/UA-1.
+    TaggedOnly,
+}
+
+/// How a PDF is made.
+#[derive(Debug, Clone, Copy)]
+pub struct PdfOptions<'a> {
+    /// The template.
+    pub template: Template<'a>,
+    /// The standards claimed.
+    pub conformance: Conformance,
+    /// How long a render may take before it is abandoned with [`PdfError::Deadline`].
+    pub deadline: Duration,
+}
+
+impl Default for PdfOptions<'_> {
+    fn default() -> Self {
+        PdfOptions {
+            template: Template::Document,
+            conformance: Conformance::Accessible,
+            deadline: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A rendered PDF.
+#[derive(Debug, Clone)]
+pub struct Pdf {
+    /// The PDF file: the same inputs give the same bytes.
+    pub bytes: Vec<u8>,
+    /// Its number of pages.
+    pub pages: usize,
+    /// What Typst warned about (such as an unknown font family in a custom template).
+    pub warnings: Vec<TemplateDiagnostic>,
+}
+
+/// A problem Typst reports in a template, located in its virtual file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateDiagnostic {
+    /// The virtual file: `/main.typ` (the template), `/sendform.typ` or `/data.json`.
+    pub file: Option<String>,
+    /// The 1-based line and column.
+    pub line: Option<usize>,
+    /// See `line`.
+    pub column: Option<usize>,
+    /// Typst's message.
+    pub message: String,
+    /// Typst's hints.
+    pub hints: Vec<String>,
+}
+
+impl fmt::Display for TemplateDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}")?;
+            if let (Some(line), Some(column)) = (self.line, self.column) {
+                write!(f, ":{line}:{column}")?;
+            }
+            write!(f, ": ")?;
+        }
+        write!(f, "{}", self.message)?;
+        for hint in &self.hints {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a PDF could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// The template has errors, or failed on the data.
+    #[error("the template failed: {}", list(.diagnostics))]
+    Template {
+        /// Every error Typst reported.
+        diagnostics: Vec<TemplateDiagnostic>,
+    },
+    /// The document could not be written as a PDF of the standards asked for.
+    #[error("the document cannot be written as {standard}: {}", list(.diagnostics))]
+    Export {
+        /// The standards asked for.
+        standard: &'static str,
+        /// What stands in the way.
+        diagnostics: Vec<TemplateDiagnostic>,
+    },
+    /// The render took longer than its deadline and was abandoned.
+    #[error("the document took longer than {} seconds to render, so it was stopped; a template that loops or lays out a very long document runs this long", .deadline.as_secs_f64())]
+    Deadline {
+        /// The deadline.
+        deadline: Duration,
+    },
+    /// The render could not start, or Typst stopped unexpectedly.
+    #[error("Typst stopped unexpectedly while rendering: {message}")]
+    Crashed {
+        /// What is known.
+        message: String,
+    },
+    /// The data could not be written as JSON.
+    #[error("the document's data could not be written: {0}")]
+    Data(#[from] serde_json::Error),
+}
+
+fn list(diagnostics: &[TemplateDiagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Renders PDFs. Holds what every render shares (fonts, Typst's library, the parsed built-in
+/// templates), so make one and keep it: each render then only lays out its data.
+#[derive(Debug, Clone)]
+pub struct PdfRenderer {
+    assets: Arc<Assets>,
+    document: Source,
+    ehc_plan: Source,
+}
+
+impl Default for PdfRenderer {
+    fn default() -> Self {
+        PdfRenderer::new()
+    }
+}
+
+impl PdfRenderer {
+    /// Prepares the fonts, Typst's standard library and the built-in templates.
+    pub fn new() -> PdfRenderer {
+        PdfRenderer {
+            assets: Arc::new(Assets::new()),
+            document: Source::new(FILES.main, DOCUMENT_TEMPLATE.to_owned()),
+            ehc_plan: Source::new(FILES.main, EHC_PLAN_TEMPLATE.to_owned()),
+        }
+    }
+
+    /// Renders a document of a form: its data is built from the answers (see
+    /// [`document_data`]) and laid out by the template.
+    pub fn render(
+        &self,
+        validator: &Validator,
+        document: &DocumentOptions<'_>,
+        options: &PdfOptions<'_>,
+    ) -> Result<Pdf, PdfError> {
+        self.render_data(&document_data(validator, document), document.today, options)
+    }
+
+    /// Renders prepared data (for instance data a service changed before printing).
+    pub fn render_data(
+        &self,
+        data: &DocumentData,
+        today: Date,
+        options: &PdfOptions<'_>,
+    ) -> Result<Pdf, PdfError> {
+        let main = match options.template {
+            Template::Document => self.document.clone(),
+            Template::EhcPlan => self.ehc_plan.clone(),
+            Template::Custom(text) => Source::new(FILES.main, text.to_owned()),
+        };
+        let world = RenderWorld {
+            assets: Arc::clone(&self.assets),
+            main,
+            data: Bytes::new(serde_json::to_vec(data)?),
+            today: datetime(today),
+        };
+        let conformance = options.conformance;
+        let (sender, receiver) = mpsc::sync_channel(1);
+        // Typst has no way to stop a compilation, so it runs on its own thread and is
+        // abandoned (left to finish in the background) when it overruns the deadline.
+        std::thread::Builder::new()
+            .name("sendform-pdf".to_owned())
+            .stack_size(32 << 20)
+            .spawn(move || {
+                let result = catch_unwind(AssertUnwindSafe(|| make_pdf(&world, conformance)));
+                // Old entries of Typst's memo cache go, so that memory stays bounded.
+                typst::comemo::evict(10);
+                // The receiver may have given up at the deadline.
+                let _ = sender.send(result);
+            })
+            .map_err(|error| PdfError::Crashed {
+                message: format!("could not start the render thread: {error}"),
+            })?;
+        match receiver.recv_timeout(options.deadline) {
+            Ok(Ok(result)) => result,
+            Ok(Err(panic)) => Err(PdfError::Crashed {
+                message: panic
+                    .downcast_ref::<&str>()
+                    .map(|text| (*text).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic without a message".to_owned()),
+            }),
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(PdfError::Deadline {
+                deadline: options.deadline,
+            }),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(PdfError::Crashed {
+                message: "the render thread ended without a result".to_owned(),
+            }),
+        }
+    }
+}
+
+/// `date` for Typst (None only for years Typst cannot hold, which then has no `today`).
+fn datetime(date: Date) -> Option<Datetime> {
+    Datetime::from_ymd(
+        i32::from(date.year()),
+        u8::try_from(date.month()).ok()?,
+        u8::try_from(date.day()).ok()?,
+    )
+}
+
+fn make_pdf(world: &RenderWorld, conformance: Conformance) -> Result<Pdf, PdfError> {
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
+    let document = output.map_err(|errors| PdfError::Template {
+        diagnostics: diagnostics(world, &errors),
+    })?;
+    let (list, standard): (&[PdfStandard], &'static str) = match conformance {
+        Conformance::Accessible => (&[PdfStandard::Ua_1], "PDF/UA-1"),
+        Conformance::AccessibleArchival => (
+            &[PdfStandard::Ua_1, PdfStandard::A_2b],
+            "PDF/UA-1 and PDF/A-2b",
+        ),
+        Conformance::TaggedOnly => (&[], "tagged PDF"),
+    };
+    let standards = PdfStandards::new(list).map_err(|error| PdfError::Export {
+        standard,
+        diagnostics: vec![TemplateDiagnostic {
+            file: None,
+            line: None,
+            column: None,
+            message: error.message().to_string(),
+            hints: Vec::new(),
+        }],
+    })?;
+    let options = typst_pdf::PdfOptions {
+        // A fixed creator: the bytes must not change with anything but the inputs.
+        creator: Smart::Custom(Some("sendform".to_owned())),
+        timestamp: world.today.map(Timestamp::new_utc),
+        standards,
+        tagged: true,
+        ..typst_pdf::PdfOptions::default()
+    };
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::Export {
+        standard,
+        diagnostics: diagnostics(world, &errors),
+    })?;
+    Ok(Pdf {
+        bytes,
+        pages: document.pages().len(),
+        warnings: diagnostics(world, &warnings),
+    })
+}
+
+/// Typst's diagnostics, located in the virtual files.
+fn diagnostics(world: &RenderWorld, list: &[SourceDiagnostic]) -> Vec<TemplateDiagnostic> {
+    list.iter()
+        .map(|diagnostic| {
+            let (file, line, column) = locate(world, diagnostic.span);
+            let mut message = diagnostic.message.to_string();
+            if diagnostic.severity == Severity::Warning {
+                message.insert_str(0, "warning: ");
+            }
+            TemplateDiagnostic {
+                file,
+                line,
+                column,
+                message,
+                hints: diagnostic
+                    .hints
+                    .iter()
+                    .map(|hint| hint.v.to_string())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn locate(world: &RenderWorld, span: DiagSpan) -> (Option<String>, Option<usize>, Option<usize>) {
+    let Some(id) = span.id() else {
+        return (None, None, None);
+    };
+    let file = Some(id.vpath().get_with_slash().to_owned());
+    let position = world.range(span).and_then(|range| {
+        let text = world.text(id)?;
+        let before = text.get(..range.start)?;
+        let line = before.matches('\n').count() + 1;
+        let column = before
+            .rsplit('\n')
+            .next()
+            .map_or(0, |last| last.chars().count())
+            + 1;
+        Some((line, column))
+    });
+    (file, position.map(|p| p.0), position.map(|p| p.1))
+}

@@ -1,0 +1,154 @@
+//! The private, in-memory Typst world documents are rendered in: embedded fonts, the standard
+//! library, and three virtual files (`/main.typ`, the template; `/sendform.typ`, the shared
+//! helpers; `/data.json`, the document's data). No file system, no packages, no network, and
+//! `today` from the caller.
+
+use std::sync::{Arc, LazyLock};
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+/// The fonts documents are set in: Liberation Sans (SIL Open Font License 1.1), with Arial's
+/// metrics, in four styles.
+const FONTS: [&[u8]; 4] = [
+    include_bytes!("../../fonts/LiberationSans-Regular.ttf"),
+    include_bytes!("../../fonts/LiberationSans-Bold.ttf"),
+    include_bytes!("../../fonts/LiberationSans-Italic.ttf"),
+    include_bytes!("../../fonts/LiberationSans-BoldItalic.ttf"),
+];
+
+/// The shared helpers every template may import as `/sendform.typ`.
+pub const HELPERS: &str = include_str!("../../templates/pdf/sendform.typ");
+
+/// The virtual files. Typst's file ids are global to the process and never freed, so the
+/// set is fixed: these three, made once.
+pub(crate) struct Files {
+    pub(crate) main: FileId,
+    pub(crate) helpers: FileId,
+    pub(crate) data: FileId,
+}
+
+pub(crate) static FILES: LazyLock<Files> = LazyLock::new(|| Files {
+    main: project_file("/main.typ"),
+    helpers: project_file("/sendform.typ"),
+    data: project_file("/data.json"),
+});
+
+fn project_file(path: &'static str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("the virtual paths are constants, and valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// What every render shares, prepared once: the standard library, the fonts and the parsed
+/// helpers.
+#[derive(Debug)]
+pub(crate) struct Assets {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    helpers: Source,
+}
+
+impl Assets {
+    pub(crate) fn new() -> Assets {
+        let fonts: Vec<Font> = FONTS
+            .iter()
+            .flat_map(|data| Font::iter(Bytes::new(*data)))
+            .collect();
+        Assets {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            helpers: Source::new(FILES.helpers, HELPERS.to_owned()),
+        }
+    }
+}
+
+/// One render's world: the shared assets, the template and the data.
+#[derive(Debug)]
+pub(crate) struct RenderWorld {
+    pub(crate) assets: Arc<Assets>,
+    pub(crate) main: Source,
+    pub(crate) data: Bytes,
+    pub(crate) today: Option<Datetime>,
+}
+
+impl RenderWorld {
+    /// The text of a virtual file, for locating diagnostics.
+    pub(crate) fn text(&self, id: FileId) -> Option<&str> {
+        let files = &*FILES;
+        if id == files.main {
+            Some(self.main.text())
+        } else if id == files.helpers {
+            Some(self.assets.helpers.text())
+        } else if id == files.data {
+            std::str::from_utf8(self.data.as_slice()).ok()
+        } else {
+            None
+        }
+    }
+}
+
+fn not_available(id: FileId) -> FileError {
+    if id.root() != &VirtualRoot::Project {
+        FileError::Other(Some(
+            "packages are not available to form documents: a template may import only \
+             \"/sendform.typ\""
+                .into(),
+        ))
+    } else {
+        FileError::NotFound(id.vpath().get_with_slash().into())
+    }
+}
+
+impl World for RenderWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.assets.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.assets.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        let files = &*FILES;
+        if id == files.main {
+            Ok(self.main.clone())
+        } else if id == files.helpers {
+            Ok(self.assets.helpers.clone())
+        } else if id == files.data {
+            Err(FileError::NotSource)
+        } else {
+            Err(not_available(id))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        let files = &*FILES;
+        if id == files.data {
+            Ok(self.data.clone())
+        } else if id == files.main {
+            Ok(Bytes::from_string(self.main.text().to_owned()))
+        } else if id == files.helpers {
+            Ok(Bytes::new(HELPERS.as_bytes()))
+        } else {
+            Err(not_available(id))
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.assets.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}

@@ -1,0 +1,616 @@
+//! The PDFs: every example renders blank, filled and as a preview for each of its audiences;
+//! their text (extracted with poppler's `pdftotext`) holds the shown answers as labels and UK
+//! dates, and nothing hidden; the preview's red notice is on exactly the sections that need
+//! completing; injected answers print literally; the bytes are the same for the same input;
+//! PDFs are tagged; report templates work, and a template that fails or runs too long gets a
+//! clear error. The document data is snapshotted.
+
+#![cfg(feature = "pdf")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../../tests-support/examples.rs"]
+mod examples;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use form_render::pdf::{Conformance, PdfError, PdfOptions, PdfRenderer, Template};
+use form_render::report::{
+    DocumentKind, DocumentOptions, NEEDS_COMPLETING, Submitted, document_data,
+};
+use form_runtime::{Audience, Form, SectionState, ValidateOptions, Validator};
+use serde_json::{Value, json};
+
+use examples::{Example, examples, examples_and_test_forms, today, workspace};
+
+fn renderer() -> &'static PdfRenderer {
+    static RENDERER: OnceLock<PdfRenderer> = OnceLock::new();
+    RENDERER.get_or_init(PdfRenderer::new)
+}
+
+fn audiences(form: &Form) -> Vec<Audience> {
+    let mut all = form.audiences.clone();
+    if !all.contains(&Audience::La) {
+        all.push(Audience::La);
+    }
+    all
+}
+
+fn example(name: &str) -> Example {
+    examples()
+        .into_iter()
+        .find(|example| example.name == name)
+        .unwrap()
+}
+
+/// Where the tests write their PDFs (to look at, and for poppler to read).
+fn out_dir() -> PathBuf {
+    let dir = workspace().join("target/pdf-test");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs a poppler tool on `bytes`, installing poppler-utils first when it is missing.
+fn poppler(tool: &str, args: &[&str], bytes: &[u8], name: &str) -> String {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        if Command::new("pdftotext").arg("-v").output().is_err() {
+            let status = Command::new(workspace().join("scripts/install-test-deps.sh"))
+                .arg("--pdf-only")
+                .status()
+                .expect("scripts/install-test-deps.sh runs");
+            assert!(status.success(), "installing poppler-utils failed");
+        }
+    });
+    let path = out_dir().join(format!("{name}.pdf"));
+    std::fs::write(&path, bytes).unwrap();
+    let output = Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|error| panic!("{tool} runs: {error}"));
+    assert!(
+        output.status.success(),
+        "{tool} failed on {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The text of a PDF with white space collapsed, so that wrapped lines still match.
+fn text_of(bytes: &[u8], name: &str) -> String {
+    let text = poppler("pdftotext", &[], bytes, name);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn render(
+    validator: &Validator,
+    document: &DocumentOptions<'_>,
+    template: Template<'_>,
+) -> form_render::pdf::Pdf {
+    let options = PdfOptions {
+        template,
+        ..PdfOptions::default()
+    };
+    renderer()
+        .render(validator, document, &options)
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+#[test]
+fn every_example_renders_blank_filled_and_preview_for_every_audience() {
+    for example in examples_and_test_forms() {
+        let validator = Validator::new(&example.form).unwrap();
+        for audience in audiences(&example.form) {
+            for kind in [
+                DocumentKind::Blank,
+                DocumentKind::Filled,
+                DocumentKind::Preview,
+            ] {
+                let mut document = DocumentOptions::filled(audience, today(), &example.answers);
+                document.kind = kind;
+                let pdf = render(&validator, &document, Template::Document);
+                assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+                let name = format!("{}-{}-{kind:?}", example.name, audience.as_str());
+                let text = text_of(&pdf.bytes, &name);
+                assert!(
+                    text.contains(&example.form.title),
+                    "{name}: the title is missing"
+                );
+                let info = poppler("pdfinfo", &[], &pdf.bytes, &name)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                assert!(info.contains("Tagged: yes"), "{name}: {info}");
+                assert!(
+                    info.contains(&format!("Pages: {}", pdf.pages)),
+                    "{name}: {info}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_filled_form_shows_the_visible_answers_as_people_read_them() {
+    let example = example("ehc-plan");
+    let validator = Validator::new(&example.form).unwrap();
+    let mut answers = example.answers.clone();
+    // A hidden answer: the looked-after status of a child who is not looked after.
+    answers["lac"] = json!(false);
+    answers["lac_status"] = json!("S31_FULL");
+    let mut document = DocumentOptions::filled(Audience::La, today(), &answers);
+    document.submitted = Some(Submitted {
+        by: "Joanne Riley",
+        on: form_runtime::Date::new(2026, 11, 20).unwrap(),
+    });
+    let pdf = render(&validator, &document, Template::Document);
+    let text = text_of(&pdf.bytes, "filled-answers");
+    for expected in [
+        // Labels, not codes.
+        "Final EHC plan",
+        "Year 10",
+        "African",
+        // Dates in UK format.
+        "2 November 2011",
+        "Submitted by Joanne Riley on 20 November 2026",
+        // A block as a table, and free text.
+        "Jay is funny, loyal and brilliant at football.",
+        "Grace Okafor",
+    ] {
+        assert!(text.contains(expected), "`{expected}` is missing");
+    }
+    for absent in [
+        "2011-11-02",
+        "Section 31 full care order",
+        "BAFR",
+        "plan_status",
+    ] {
+        assert!(!text.contains(absent), "`{absent}` should not be printed");
+    }
+}
+
+#[test]
+fn a_document_holds_nothing_its_audience_may_not_see() {
+    let example = example("ersa");
+    let form = &example.form;
+    let validator = Validator::new(form).unwrap();
+    for audience in [Audience::Citizen, Audience::Professional] {
+        let data = document_data(
+            &validator,
+            &DocumentOptions::filled(audience, today(), &example.answers),
+        );
+        let json = serde_json::to_string(&data).unwrap();
+        form.walk(&mut |element, _, _| {
+            let seen = element.access().is_seen_by(audience);
+            if !seen {
+                assert!(
+                    !json.contains(&format!("\"{}\"", element.id())),
+                    "{} is in the {} document",
+                    element.id(),
+                    audience.as_str()
+                );
+            }
+        });
+    }
+}
+
+#[test]
+fn blocks_are_grouped_by_the_taxonomy_choices_every_entry_answers() {
+    let example = example("senco-advice");
+    let validator = Validator::new(&example.form).unwrap();
+    let data = document_data(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &example.answers),
+    );
+    let json = serde_json::to_value(&data).unwrap();
+    let outcomes = json["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|section| section["elements"].as_array().unwrap())
+        .find(|element| element["id"] == "outcomes")
+        .unwrap();
+    assert_eq!(
+        outcomes["grouped_by"],
+        json!(["outcome_type", "outcome_team"])
+    );
+    let titles: Vec<&str> = outcomes["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| group["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.len() >= 2, "{titles:?}");
+    assert!(
+        titles.iter().all(|title| title.contains(" – ")),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn a_preview_marks_exactly_the_sections_that_need_completing() {
+    for example in examples() {
+        let validator = Validator::new(&example.form).unwrap();
+        let audience = Audience::La;
+        // Half the answers: some sections complete, some not.
+        let mut answers = example.answers.clone();
+        let keys: Vec<String> = answers.as_object().unwrap().keys().cloned().collect();
+        for key in keys.iter().skip(keys.len() / 2) {
+            answers.as_object_mut().unwrap().remove(key);
+        }
+        let mut document = DocumentOptions::filled(audience, today(), &answers);
+        document.kind = DocumentKind::Preview;
+        let statuses =
+            validator.completeness(&answers, &ValidateOptions::new(today()).audience(audience));
+        let waiting: Vec<_> = statuses
+            .iter()
+            .filter(|s| matches!(s.state, SectionState::Incomplete | SectionState::NotStarted))
+            .collect();
+        let complete: Vec<_> = statuses
+            .iter()
+            .filter(|s| s.state == SectionState::Complete)
+            .collect();
+        assert!(
+            !waiting.is_empty() && !complete.is_empty(),
+            "{}",
+            example.name
+        );
+
+        let pdf = render(&validator, &document, Template::Document);
+        let text = text_of(&pdf.bytes, &format!("{}-half-preview", example.name));
+        assert_eq!(
+            text.matches(NEEDS_COMPLETING).count(),
+            waiting.len(),
+            "{}",
+            example.name
+        );
+        // Each notice is in its own section, listing what is missing. The sections are
+        // found in order, after the list of waiting sections at the top.
+        let mut cursor = 0;
+        for status in &waiting {
+            cursor += text[cursor..].find(&status.title).unwrap() + status.title.len();
+        }
+        let shown: Vec<_> = statuses
+            .iter()
+            .filter(|s| s.state != SectionState::Hidden)
+            .collect();
+        let mut starts = Vec::new();
+        for status in &shown {
+            let start = cursor
+                + text[cursor..]
+                    .find(&status.title)
+                    .unwrap_or_else(|| panic!("{}: no section `{}`", example.name, status.title));
+            starts.push(start);
+            cursor = start + status.title.len();
+        }
+        starts.push(text.len());
+        for (index, status) in shown.iter().enumerate() {
+            let part = &text[starts[index]..starts[index + 1]];
+            let needs = matches!(
+                status.state,
+                SectionState::Incomplete | SectionState::NotStarted
+            );
+            assert_eq!(
+                part.contains(NEEDS_COMPLETING),
+                needs,
+                "{}: {}",
+                example.name,
+                status.title
+            );
+            if let Some(first) = status.missing.first() {
+                assert!(
+                    part.contains(&first.message),
+                    "{}: {}",
+                    example.name,
+                    first.message
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn answers_are_printed_as_written_never_run_as_typst() {
+    let example = example("all-about-me");
+    let validator = Validator::new(&example.form).unwrap();
+    let payloads = [
+        "#read(\"/etc/passwd\")",
+        "= Heading",
+        "#set page(width: 1cm)",
+        "*bold* _emph_ $x^2$ `raw` <label> @ref",
+        "]#panic(\"escaped\")[",
+        "#import \"@preview/cetz:0.3.0\": *",
+        "\\u{0} and \\ backslashes",
+    ];
+    let mut answers = example.answers.clone();
+    let text_questions: Vec<String> = {
+        let mut ids = Vec::new();
+        for section in &example.form.sections {
+            for element in &section.elements {
+                if let form_runtime::Element::Question(question) = element
+                    && matches!(question.input, form_runtime::Input::LongText(_))
+                    && answers.get(&question.id).is_some()
+                {
+                    ids.push(question.id.clone());
+                }
+            }
+        }
+        ids
+    };
+    assert!(text_questions.len() >= payloads.len());
+    for (id, payload) in text_questions.iter().zip(payloads) {
+        answers[id] = json!(payload);
+    }
+    let pdf = render(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &answers),
+        Template::Document,
+    );
+    let text = text_of(&pdf.bytes, "injection");
+    for payload in payloads {
+        let payload = payload.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains(&payload),
+            "`{payload}` is not printed as written"
+        );
+    }
+    assert!(!text.contains("root:"), "a file's content leaked");
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let example = example("ehc-plan");
+    let validator = Validator::new(&example.form).unwrap();
+    let document = DocumentOptions::filled(Audience::La, today(), &example.answers);
+    let first = render(&validator, &document, Template::Document);
+    let second = render(&validator, &document, Template::Document);
+    assert!(first.bytes == second.bytes, "the bytes differ");
+    // Different answers give different bytes (the comparison can fail).
+    let mut answers = example.answers.clone();
+    answers["cyp_preferred_name"] = json!("JJ");
+    let third = render(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &answers),
+        Template::Document,
+    );
+    assert!(first.bytes != third.bytes);
+}
+
+#[test]
+fn the_ehc_plan_template_makes_a_plan_of_the_example() {
+    let example = example("ehc-plan");
+    let validator = Validator::new(&example.form).unwrap();
+    let document = DocumentOptions::filled(Audience::La, today(), &example.answers);
+    let pdf = render(&validator, &document, Template::EhcPlan);
+    let text = text_of(&pdf.bytes, "ehc-plan-report");
+    for expected in [
+        "Education, health and care plan",
+        "Jayden Chidi Okafor",
+        "Section A: The views, interests and aspirations",
+        "Section B: Special educational needs",
+        "Section E: Outcomes",
+        "Section F: Special educational provision",
+        "Section K: Advice and information",
+        "Grace Okafor",
+    ] {
+        assert!(text.contains(expected), "`{expected}` is missing");
+    }
+    let outcome = example.answers["e_outcomes"][0]["e_text"].as_str().unwrap();
+    let outcome = outcome.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains(&outcome[..40]),
+        "the first outcome is missing"
+    );
+    assert!(pdf.pages >= 5, "{} pages", pdf.pages);
+}
+
+#[test]
+fn a_custom_template_reads_the_data_and_its_errors_are_located() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let document = DocumentOptions::filled(Audience::Citizen, today(), &example.answers);
+    let template = "#import \"/sendform.typ\": *\n\
+                    #show: council-document.with(title: \"Custom\")\n\
+                    = Custom report for #data.form.title\n\
+                    #data.sections.len() sections, printed on #datetime.today().display(\"[day]/[month]/[year]\")\n";
+    let pdf = render(&validator, &document, Template::Custom(template));
+    let text = text_of(&pdf.bytes, "custom");
+    assert!(text.contains(&format!("Custom report for {}", example.form.title)));
+    assert!(text.contains("printed on 22/11/2026"), "{text}");
+
+    let options = |template| PdfOptions {
+        template: Template::Custom(template),
+        ..PdfOptions::default()
+    };
+    // An error, located in the template.
+    let broken = "#set document(title: \"x\")\nFine\n#let x = (1 + )\n";
+    let error = renderer()
+        .render(&validator, &document, &options(broken))
+        .unwrap_err();
+    let PdfError::Template { diagnostics } = &error else {
+        panic!("{error}")
+    };
+    assert_eq!(diagnostics[0].file.as_deref(), Some("/main.typ"));
+    assert_eq!(diagnostics[0].line, Some(3));
+    assert!(
+        error
+            .to_string()
+            .starts_with("the template failed: /main.typ:3:"),
+        "{error}"
+    );
+
+    // No file but the data, no packages.
+    for (template, expected) in [
+        ("#read(\"/etc/passwd\")", "file not found"),
+        ("#read(\"../../../../etc/passwd\")", "/etc/passwd"),
+        (
+            "#import \"@preview/cetz:0.3.0\": *",
+            "packages are not available",
+        ),
+    ] {
+        let error = renderer()
+            .render(&validator, &document, &options(template))
+            .unwrap_err();
+        let message = error.to_string();
+        assert!(matches!(error, PdfError::Template { .. }), "{message}");
+        assert!(
+            message.contains(expected) || message.contains("not found"),
+            "{message}"
+        );
+        assert!(!message.contains("root:"), "{message}");
+    }
+
+    // A template without a title cannot claim PDF/UA-1; tagged only, it renders.
+    let untitled = "Hello";
+    let error = renderer()
+        .render(&validator, &document, &options(untitled))
+        .unwrap_err();
+    assert!(matches!(error, PdfError::Export { .. }), "{error}");
+    assert!(error.to_string().contains("PDF/UA-1"), "{error}");
+    let tagged = PdfOptions {
+        conformance: Conformance::TaggedOnly,
+        ..options(untitled)
+    };
+    renderer().render(&validator, &document, &tagged).unwrap();
+}
+
+#[test]
+fn a_template_that_runs_too_long_is_stopped_at_its_deadline() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let document = DocumentOptions::blank(Audience::Citizen, today());
+    // Long enough to overrun the deadline, short enough not to slow the other tests for long.
+    let options = PdfOptions {
+        template: Template::Custom(
+            "#set document(title: \"x\")\n#let n = 0\n#for i in range(3000000) { n += i }\n#n",
+        ),
+        deadline: Duration::from_millis(100),
+        ..PdfOptions::default()
+    };
+    let error = renderer()
+        .render(&validator, &document, &options)
+        .unwrap_err();
+    assert!(matches!(error, PdfError::Deadline { .. }), "{error}");
+    assert!(error.to_string().contains("0.1 seconds"), "{error}");
+}
+
+#[test]
+fn an_archival_pdf_claims_pdf_a_as_well() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let document = DocumentOptions::blank(Audience::Citizen, today());
+    let options = PdfOptions {
+        conformance: Conformance::AccessibleArchival,
+        ..PdfOptions::default()
+    };
+    let pdf = renderer().render(&validator, &document, &options).unwrap();
+    let meta = poppler("pdfinfo", &["-meta"], &pdf.bytes, "archival");
+    assert!(meta.contains("pdfaid:part"), "{meta}");
+    assert!(meta.contains("pdfuaid:part"), "{meta}");
+}
+
+#[test]
+fn a_blank_form_has_room_for_every_question_and_states_conditions() {
+    let example = example("ehc-plan");
+    let validator = Validator::new(&example.form).unwrap();
+    let pdf = render(
+        &validator,
+        &DocumentOptions::blank(Audience::La, today()),
+        Template::Document,
+    );
+    let text = text_of(&pdf.bytes, "blank-ehc-plan");
+    for expected in [
+        "If you answered Yes to ‘Is the child or young person looked after?’",
+        "Looked-after legal status",
+        "Day Month Year",
+        "Section 20 (accommodated)",
+        "Outcome 1",
+        "Advice 4",
+        "(optional)",
+    ] {
+        assert!(text.contains(expected), "`{expected}` is missing");
+    }
+    assert!(!text.contains("Jayden"), "a blank form has no answers");
+}
+
+#[test]
+fn document_data_snapshots() {
+    for example in examples_and_test_forms() {
+        let validator = Validator::new(&example.form).unwrap();
+        let audience = example.form.audiences[0];
+        let mut preview = DocumentOptions::filled(audience, today(), &example.answers);
+        preview.kind = DocumentKind::Preview;
+        insta::assert_json_snapshot!(
+            format!("preview-data-{}", example.name),
+            document_data(&validator, &preview)
+        );
+    }
+    let everything = examples_and_test_forms()
+        .into_iter()
+        .find(|example| example.name == "everything")
+        .unwrap();
+    let validator = Validator::new(&everything.form).unwrap();
+    insta::assert_json_snapshot!(
+        "blank-data-everything",
+        document_data(&validator, &DocumentOptions::blank(Audience::La, today()))
+    );
+}
+
+#[test]
+fn the_reports_guide_documents_every_field_and_its_template_renders() {
+    let guide = std::fs::read_to_string(workspace().join("docs/reports.md")).unwrap();
+    let example = example("ehc-plan");
+    let validator = Validator::new(&example.form).unwrap();
+    let data = serde_json::to_value(document_data(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &example.answers),
+    ))
+    .unwrap();
+    let mut fields = Vec::new();
+    collect_fields(&data, &mut fields);
+    for field in fields {
+        let documented = [
+            format!("`{field}`"),
+            format!(" {field},"),
+            format!(" {field}:"),
+            format!(" {field} }}"),
+        ]
+        .iter()
+        .any(|form| guide.contains(form));
+        assert!(documented, "docs/reports.md does not document `{field}`");
+    }
+    let start = guide.find("```typst\n").unwrap() + "```typst\n".len();
+    let template = &guide[start..start + guide[start..].find("```").unwrap()];
+    render(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &example.answers),
+        Template::Custom(template),
+    );
+}
+
+/// The field names of the data's objects (not of `values` and `answers`, keyed by question).
+fn collect_fields(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            for (key, value) in object {
+                if !out.contains(key) {
+                    out.push(key.clone());
+                }
+                if key != "values" && key != "answers" {
+                    collect_fields(value, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_fields(item, out)),
+        _ => {}
+    }
+}

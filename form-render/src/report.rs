@@ -249,8 +249,9 @@ pub struct BlockData {
     /// `table` (a row per entry) when its questions are few and short, otherwise `entries`
     /// (a table of questions and answers per entry).
     pub layout: &'static str,
-    /// The ids of the columns its entries are grouped by (taxonomy choices every entry must
-    /// answer, such as an outcome's Type and Team), which group titles then state.
+    /// The ids of the columns its entries are grouped by, which group titles then state: the
+    /// taxonomy choices every entry must answer that the block starts with (at most two, such
+    /// as an outcome's Type and Team), when it has two entries or more.
     pub grouped_by: Vec<String>,
     /// Its entries, in groups (one untitled group when not grouped). A blank form has room
     /// for the block's minimum number of entries (at least one).
@@ -607,7 +608,7 @@ impl<'f> Builder<'f> {
             columns
                 .iter()
                 .copied()
-                .filter(|question| is_group_key(question))
+                .take_while(|question| is_group_key(question))
                 .take(2)
                 .collect()
         };
@@ -697,8 +698,9 @@ fn entry_title(repeat: &Repeat, position: usize, elements: Vec<ElementData>) -> 
     }
 }
 
-/// Whether a block's entries are grouped by this question: a choice from one of the form's
-/// taxonomies that every entry must answer.
+/// Whether a block's entries may be grouped by this question: a choice from one of the form's
+/// taxonomies that every entry must answer. Entries are grouped by such questions only when
+/// the block starts with them (an outcome's Type and Team), at most two.
 fn is_group_key(question: &Question) -> bool {
     matches!(
         &question.input,
@@ -834,12 +836,8 @@ fn guidance(input: &Input) -> Vec<String> {
             Some(max) => out.push(format!("Tick up to {}", max.value)),
             None => out.push("Tick all that apply".to_owned()),
         },
-        Input::File(file) => {
-            let mut what = "Attach the document".to_owned();
-            if !file.accept.is_empty() {
-                what.push_str(&format!(" ({})", file.accept.join(", ")));
-            }
-            out.push(what);
+        Input::File(file) if !file.accept.is_empty() => {
+            out.push(format!("Accepted: {}", file.accept.join(", ")));
         }
         Input::NhsNumber(_) => out.push("10 digits".to_owned()),
         Input::Upn(_) => out.push("13 characters".to_owned()),

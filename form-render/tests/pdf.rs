@@ -315,7 +315,59 @@ fn a_preview_marks_exactly_the_sections_that_need_completing() {
                 );
             }
         }
+
+        // The document's outline has the same notice under exactly those sections.
+        let outline = outline(&pdf.bytes, &format!("{}-half-preview", example.name));
+        for status in &shown {
+            let at = outline
+                .iter()
+                .position(|(depth, title)| *depth == 2 && *title == status.title)
+                .unwrap_or_else(|| {
+                    panic!("{}: `{}` not in {outline:?}", example.name, status.title)
+                });
+            let marked = outline
+                .get(at + 1)
+                .is_some_and(|(depth, title)| *depth == 3 && title == NEEDS_COMPLETING);
+            let needs = matches!(
+                status.state,
+                SectionState::Incomplete | SectionState::NotStarted
+            );
+            assert_eq!(
+                marked, needs,
+                "{}: the outline of {}",
+                example.name, status.title
+            );
+        }
     }
+}
+
+/// A PDF's outline (its bookmarks), as (depth, title) in order, read with poppler's
+/// `pdftohtml -xml`.
+fn outline(bytes: &[u8], name: &str) -> Vec<(usize, String)> {
+    let xml = poppler("pdftohtml", &["-xml", "-stdout", "-i", "-q"], bytes, name);
+    let mut depth = 0;
+    let mut items = Vec::new();
+    let start = xml.find("<outline>").expect("the PDF has an outline");
+    for line in xml[start..].lines() {
+        let line = line.trim();
+        if line == "<outline>" {
+            depth += 1;
+        } else if line == "</outline>" {
+            depth -= 1;
+        } else if let Some(rest) = line.strip_prefix("<item")
+            && let (Some(open), Some(close)) = (rest.find('>'), rest.rfind("</item>"))
+        {
+            let title = rest[open + 1..close]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&");
+            items.push((depth, title));
+        }
+    }
+    items
 }
 
 #[test]
@@ -364,6 +416,27 @@ fn answers_are_printed_as_written_never_run_as_typst() {
         );
     }
     assert!(!text.contains("root:"), "a file's content leaked");
+}
+
+#[test]
+fn characters_the_font_cannot_show_are_replaced_with_a_warning() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let mut answers = example.answers.clone();
+    answers["child_first_name"] = json!("Amara 😀 李 Ŵŷ\u{0}\u{7}é");
+    let pdf = render(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &answers),
+        Template::Document,
+    );
+    let text = text_of(&pdf.bytes, "unprintable");
+    // Welsh and accented Latin letters are kept; the rest is marked, never dropped silently.
+    assert!(text.contains("Amara □ □ Ŵŷ□□é"), "{text}");
+    assert_eq!(pdf.warnings.len(), 1, "{:?}", pdf.warnings);
+    let warning = pdf.warnings[0].to_string();
+    assert!(warning.contains("😀 (U+1F600)"), "{warning}");
+    assert!(warning.contains("李 (U+674E)"), "{warning}");
+    assert!(warning.contains("U+0000"), "{warning}");
 }
 
 #[test]

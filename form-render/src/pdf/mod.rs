@@ -21,6 +21,7 @@
 
 mod world;
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -210,14 +211,14 @@ impl PdfRenderer {
         document: &DocumentOptions<'_>,
         options: &PdfOptions<'_>,
     ) -> Result<Pdf, PdfError> {
-        self.render_data(&document_data(validator, document), document.today, options)
+        self.render_data(&document_data(validator, document), options)
     }
 
-    /// Renders prepared data (for instance data a service changed before printing).
+    /// Renders prepared data (for instance data a service changed before printing). Typst's
+    /// `today` is the data's `today`.
     pub fn render_data(
         &self,
         data: &DocumentData,
-        today: Date,
         options: &PdfOptions<'_>,
     ) -> Result<Pdf, PdfError> {
         let main = match options.template {
@@ -225,11 +226,14 @@ impl PdfRenderer {
             Template::EhcPlan => self.ehc_plan.clone(),
             Template::Custom(text) => Source::new(FILES.main, text.to_owned()),
         };
+        let mut value = serde_json::to_value(data)?;
+        let mut replaced = BTreeSet::new();
+        printable(&mut value, &|c| self.assets.shows(c), &mut replaced);
         let world = RenderWorld {
             assets: Arc::clone(&self.assets),
             main,
-            data: Bytes::new(serde_json::to_vec(data)?),
-            today: datetime(today),
+            data: Bytes::new(serde_json::to_vec(&value)?),
+            today: form_runtime::wording::parse_date(&data.today.iso).and_then(datetime),
         };
         let conformance = options.conformance;
         let (sender, receiver) = mpsc::sync_channel(1);
@@ -249,7 +253,13 @@ impl PdfRenderer {
                 message: format!("could not start the render thread: {error}"),
             })?;
         match receiver.recv_timeout(options.deadline) {
-            Ok(Ok(result)) => result,
+            Ok(Ok(result)) => result.map(|mut pdf| {
+                if !replaced.is_empty() {
+                    let replacement = replacement(&|c| self.assets.shows(c));
+                    pdf.warnings.push(replaced_warning(&replaced, replacement));
+                }
+                pdf
+            }),
             Ok(Err(panic)) => Err(PdfError::Crashed {
                 message: panic
                     .downcast_ref::<&str>()
@@ -264,6 +274,77 @@ impl PdfRenderer {
                 message: "the render thread ended without a result".to_owned(),
             }),
         }
+    }
+}
+
+/// What takes the place of a character the fonts cannot show: the first of these they can.
+const REPLACEMENTS: [char; 3] = ['\u{FFFD}', '\u{25A1}', '?'];
+
+/// Replaces, in every string of the data, the characters the fonts cannot show (emoji, and
+/// scripts beyond Latin, Greek and Cyrillic) and control characters other than line breaks and
+/// tabs: a PDF/UA document may not hold a glyph it cannot map, and one unprintable character
+/// in an answer must not stop the whole document. Each replaced character is listed once.
+fn printable(
+    value: &mut serde_json::Value,
+    shows: &dyn Fn(char) -> bool,
+    replaced: &mut BTreeSet<char>,
+) {
+    match value {
+        serde_json::Value::String(text) => {
+            let fine = |c: char| matches!(c, '\n' | '\t') || (!c.is_control() && shows(c));
+            if !text.chars().all(fine) {
+                let replacement = replacement(shows);
+                *text = text
+                    .chars()
+                    .map(|c| {
+                        if fine(c) {
+                            c
+                        } else {
+                            replaced.insert(c);
+                            replacement
+                        }
+                    })
+                    .collect();
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                printable(item, shows, replaced);
+            }
+        }
+        serde_json::Value::Object(object) => {
+            for item in object.values_mut() {
+                printable(item, shows, replaced);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn replacement(shows: &dyn Fn(char) -> bool) -> char {
+    REPLACEMENTS.into_iter().find(|c| shows(*c)).unwrap_or('?')
+}
+
+fn replaced_warning(replaced: &BTreeSet<char>, replacement: char) -> TemplateDiagnostic {
+    let listed: Vec<String> = replaced
+        .iter()
+        .map(|c| {
+            if c.is_control() {
+                format!("U+{:04X}", u32::from(*c))
+            } else {
+                format!("{c} (U+{:04X})", u32::from(*c))
+            }
+        })
+        .collect();
+    TemplateDiagnostic {
+        file: Some("/data.json".to_owned()),
+        line: None,
+        column: None,
+        message: format!(
+            "warning: the document's font cannot show {}, printed as {replacement} instead",
+            listed.join(", ")
+        ),
+        hints: Vec::new(),
     }
 }
 

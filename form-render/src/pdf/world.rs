@@ -68,6 +68,15 @@ impl Assets {
     }
 }
 
+impl Assets {
+    /// Whether every style of the fonts can show `c`.
+    pub(crate) fn shows(&self, c: char) -> bool {
+        self.fonts
+            .iter()
+            .all(|font| font.info().coverage.contains(u32::from(c)))
+    }
+}
+
 /// One render's world: the shared assets, the template and the data.
 #[derive(Debug)]
 pub(crate) struct RenderWorld {

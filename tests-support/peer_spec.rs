@@ -15,12 +15,14 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-/// Where the peer benchmark keeps its inputs: `$SEND_PEERS_DIR`, or `../shared/bench/peers`
-/// beside the workspace.
+/// Where the peer benchmark keeps its inputs: `$SEND_PEERS_DIR` (a relative path is taken from
+/// the workspace's root, as cargo runs tests and benchmarks in the crate's folder), or
+/// `../shared/bench/peers` beside the workspace.
 pub(crate) fn peers_dir() -> std::path::PathBuf {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     match std::env::var_os("SEND_PEERS_DIR") {
-        Some(dir) => dir.into(),
-        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/peers"),
+        Some(dir) => workspace.join(dir),
+        None => workspace.join("../shared/bench/peers"),
     }
 }
 

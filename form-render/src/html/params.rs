@@ -253,6 +253,28 @@ pub struct Choices {
     pub form_group: Option<FormGroup>,
 }
 
+impl Choices {
+    /// Gives every item without an id the id the template would give it: the prefix (or the
+    /// name) for the first, the prefix and the item's position from 1 (dividers counted) for
+    /// the others. The page does this work in Rust, once per item, rather than in the template.
+    pub(crate) fn with_item_ids(mut self) -> Choices {
+        let prefix = match self.id_prefix.as_deref() {
+            Some(prefix) if !prefix.is_empty() => prefix,
+            _ => &self.name,
+        };
+        for (index, item) in self.items.iter_mut().enumerate() {
+            if item.id.is_none() && item.divider.is_none() {
+                item.id = Some(if index == 0 {
+                    prefix.to_owned()
+                } else {
+                    format!("{prefix}-{}", index + 1)
+                });
+            }
+        }
+        self
+    }
+}
+
 /// One box of a date input.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

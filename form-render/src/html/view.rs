@@ -59,10 +59,9 @@ struct SectionView {
     change: Option<String>,
 }
 
-/// A question's GOV.UK component (`component`, the name of its template macro) and its options
-/// (`params`).
+/// A question's GOV.UK component and its options (`params` in the page).
 #[derive(Debug, Serialize)]
-#[serde(tag = "component", content = "params", rename_all = "kebab-case")]
+#[serde(untagged)]
 enum Control {
     Input(params::Input),
     Textarea(params::Textarea),
@@ -75,6 +74,20 @@ enum Control {
 }
 
 impl Control {
+    /// The component's name, as the page gives it (`component`, the name of its template).
+    fn component(&self) -> &'static str {
+        match self {
+            Control::Input(_) => "input",
+            Control::Textarea(_) => "textarea",
+            Control::CharacterCount(_) => "character-count",
+            Control::Radios(_) => "radios",
+            Control::Checkboxes(_) => "checkboxes",
+            Control::DateInput(_) => "date-input",
+            Control::Select(_) => "select",
+            Control::FileUpload(_) => "file-upload",
+        }
+    }
+
     fn error_message(&self) -> Option<&ErrorMessage> {
         match self {
             Control::Input(params) => params.error_message.as_ref(),
@@ -116,7 +129,10 @@ impl Control {
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum ElementView {
     Question {
-        #[serde(flatten)]
+        /// The control's component (a field of its own rather than a flattened tag, which
+        /// would make the page's element a map looked up by hashing).
+        component: &'static str,
+        #[serde(rename = "params")]
         control: Box<Control>,
         pointer: String,
         /// Shown only when a rule holds (the wrapper is toggled by sendform.js).
@@ -639,6 +655,7 @@ fn element_views(
             Element::Question(question) => {
                 let control = question_params(context, question, path, condition);
                 out.push(ElementView::Question {
+                    component: control.component(),
                     control: Box::new(control),
                     pointer: at,
                     conditional,
@@ -765,19 +782,24 @@ fn question_params(
         text: Some(text),
         ..Hint::default()
     });
-    let label = Some(Label {
-        text: Some(question.label.clone()),
-        classes: Some("govuk-label--s".to_owned()),
-        ..Label::default()
-    });
-    let fieldset = Some(Fieldset {
-        legend: Some(Legend {
+    // A control has a label or a fieldset, never both: each made only when asked for.
+    let label = || {
+        Some(Label {
             text: Some(question.label.clone()),
-            classes: Some("govuk-fieldset__legend--s".to_owned()),
-            ..Legend::default()
-        }),
-        ..Fieldset::default()
-    });
+            classes: Some("govuk-label--s".to_owned()),
+            ..Label::default()
+        })
+    };
+    let fieldset = || {
+        Some(Fieldset {
+            legend: Some(Legend {
+                text: Some(question.label.clone()),
+                classes: Some("govuk-fieldset__legend--s".to_owned()),
+                ..Legend::default()
+            }),
+            ..Fieldset::default()
+        })
+    };
     let input = |input_type: Option<&str>,
                  inputmode: Option<&str>,
                  classes: Option<&str>,
@@ -788,7 +810,7 @@ fn question_params(
         input_type: input_type.map(str::to_owned),
         inputmode: inputmode.map(str::to_owned),
         value: text_value(value),
-        label: label.clone(),
+        label: label(),
         hint: hint.clone(),
         error_message: error_message.clone(),
         classes: classes.map(str::to_owned),
@@ -823,7 +845,7 @@ fn question_params(
                     value: text_value(value),
                     maxlength,
                     maxwords,
-                    label: label.clone(),
+                    label: label(),
                     hint: hint.clone(),
                     error_message: error_message.clone(),
                     spellcheck: Some(true),
@@ -836,7 +858,7 @@ fn question_params(
                     name: name.clone(),
                     rows: Some(8),
                     value: text_value(value),
-                    label: label.clone(),
+                    label: label(),
                     hint: hint.clone(),
                     error_message: error_message.clone(),
                     spellcheck: Some(true),
@@ -925,7 +947,7 @@ fn question_params(
                 id: id.clone(),
                 name_prefix: Some(name.clone()),
                 items,
-                fieldset: fieldset.clone(),
+                fieldset: fieldset(),
                 hint: Some(hint_or(&hint, "For example, 27 3 2012")),
                 error_message: error_message.clone(),
                 ..params::DateInput::default()
@@ -941,13 +963,13 @@ fn question_params(
                     choice_item("yes", "Yes", checked(true)),
                     choice_item("no", "No", checked(false)),
                 ],
-                fieldset: fieldset.clone(),
+                fieldset: fieldset(),
                 hint: hint.clone(),
                 error_message: error_message.clone(),
                 classes: Some("govuk-radios--inline".to_owned()),
                 ..params::Choices::default()
             };
-            Control::Radios(params)
+            Control::Radios(params.with_item_ids())
         }
         Input::Declaration => {
             let params = params::Choices {
@@ -970,7 +992,7 @@ fn question_params(
                 error_message: error_message.clone(),
                 ..params::Choices::default()
             };
-            Control::Checkboxes(params)
+            Control::Checkboxes(params.with_item_ids())
         }
         Input::Choice(choice) => {
             let options = choice_list(context.form, &choice.choices);
@@ -982,15 +1004,15 @@ fn question_params(
                     selected: selected.is_none(),
                 }];
                 items.extend(options.iter().map(|(code, label)| params::SelectItem {
-                    value: Some(code.clone()),
-                    text: label.clone(),
-                    selected: selected == Some(code.as_str()),
+                    value: Some((*code).to_owned()),
+                    text: (*label).to_owned(),
+                    selected: selected == Some(*code),
                 }));
                 let params = params::Select {
                     id: Some(id.clone()),
                     name: name.clone(),
                     items,
-                    label: label.clone(),
+                    label: label(),
                     hint: hint.clone(),
                     error_message: error_message.clone(),
                     ..params::Select::default()
@@ -1002,14 +1024,14 @@ fn question_params(
                     name: name.clone(),
                     items: options
                         .iter()
-                        .map(|(code, text)| choice_item(code, text, selected == Some(code)))
+                        .map(|&(code, text)| choice_item(code, text, selected == Some(code)))
                         .collect(),
-                    fieldset: fieldset.clone(),
+                    fieldset: fieldset(),
                     hint: hint.clone(),
                     error_message: error_message.clone(),
                     ..params::Choices::default()
                 };
-                Control::Radios(params)
+                Control::Radios(params.with_item_ids())
             }
         }
         Input::MultiChoice(multi) => {
@@ -1019,7 +1041,7 @@ fn question_params(
                 .unwrap_or_default();
             let mut items: Vec<ChoiceItem> = choice_list(context.form, &multi.choices)
                 .iter()
-                .map(|(code, text)| choice_item(code, text, chosen.contains(&code.as_str())))
+                .map(|&(code, text)| choice_item(code, text, chosen.contains(&code)))
                 .collect();
             if let Some(none) = &multi.exclusive {
                 items.push(ChoiceItem {
@@ -1038,12 +1060,12 @@ fn question_params(
                 id_prefix: Some(id.clone()),
                 name: name.clone(),
                 items,
-                fieldset: fieldset.clone(),
+                fieldset: fieldset(),
                 hint: Some(hint_or(&hint, "Select all that apply.")),
                 error_message: error_message.clone(),
                 ..params::Choices::default()
             };
-            Control::Checkboxes(params)
+            Control::Checkboxes(params.with_item_ids())
         }
         Input::File(file) => {
             let names = file_names(value);
@@ -1059,7 +1081,7 @@ fn question_params(
                 id: Some(id.clone()),
                 name: name.clone(),
                 multiple: file.max_files.value > 1,
-                label: label.clone(),
+                label: label(),
                 hint: hint_text.map(|text| Hint {
                     text: Some(text),
                     ..Hint::default()
@@ -1082,7 +1104,7 @@ fn choice_item(value: &str, text: &str, checked: bool) -> ChoiceItem {
 }
 
 /// The selectable codes and labels of a question's choices.
-fn choice_list(form: &Form, choices: &Choices) -> Vec<(String, String)> {
+fn choice_list<'f>(form: &'f Form, choices: &'f Choices) -> Vec<(&'f str, &'f str)> {
     let list = match choices {
         Choices::Inline(choices) => choices.as_slice(),
         Choices::Taxonomy(name) => form
@@ -1091,7 +1113,7 @@ fn choice_list(form: &Form, choices: &Choices) -> Vec<(String, String)> {
             .map_or(&[][..], |taxonomy| taxonomy.choices.as_slice()),
     };
     selectable(list)
-        .map(|choice| (choice.code.clone(), choice.label.clone()))
+        .map(|choice| (choice.code.as_str(), choice.label.as_str()))
         .collect()
 }
 

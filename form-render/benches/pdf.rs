@@ -32,10 +32,11 @@ fn today() -> Date {
     Date::new(2026, 11, 22).unwrap()
 }
 
+/// `$SEND_PEERS_DIR` (relative to the workspace's root) or the peers beside the workspace.
 fn peers_dir() -> PathBuf {
-    std::env::var_os("SEND_PEERS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| support::workspace().join("../shared/bench/peers"))
+    let dir = std::env::var_os("SEND_PEERS_DIR")
+        .map_or_else(|| PathBuf::from("../shared/bench/peers"), PathBuf::from);
+    support::workspace().join(dir)
 }
 
 fn bench_pdf(c: &mut Criterion) {

@@ -50,6 +50,9 @@ pub(crate) struct Assets {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// Whether every font shows each of the first 256 characters, looked up rather than
+    /// searched for in the fonts' coverage: nearly every character of an answer is one.
+    shows_latin1: [bool; 256],
     helpers: Source,
 }
 
@@ -59,10 +62,13 @@ impl Assets {
             .iter()
             .flat_map(|data| Font::iter(Bytes::new(*data)))
             .collect();
+        let shows_latin1 =
+            std::array::from_fn(|code| fonts_show(&fonts, u32::try_from(code).unwrap_or(0)));
         Assets {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
+            shows_latin1,
             helpers: Source::new(FILES.helpers, HELPERS.to_owned()),
         }
     }
@@ -71,10 +77,15 @@ impl Assets {
 impl Assets {
     /// Whether every style of the fonts can show `c`.
     pub(crate) fn shows(&self, c: char) -> bool {
-        self.fonts
-            .iter()
-            .all(|font| font.info().coverage.contains(u32::from(c)))
+        match self.shows_latin1.get(c as usize) {
+            Some(shown) => *shown,
+            None => fonts_show(&self.fonts, u32::from(c)),
+        }
     }
+}
+
+fn fonts_show(fonts: &[Font], code: u32) -> bool {
+    fonts.iter().all(|font| font.info().coverage.contains(code))
 }
 
 /// One render's world: the shared assets, the template and the data.

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::pattern::Pattern;
 use jiff::civil::Date;
-use regex::Regex;
 
 use crate::formats::FileType;
 use crate::table::Table;
@@ -108,9 +108,9 @@ pub(crate) enum QKind {
         min_length: Option<Limit<u32>>,
         max_length: Option<Limit<u32>>,
         max_words: Option<Limit<u32>>,
-        pattern: Option<(Regex, Option<String>)>,
+        pattern: Option<(Pattern, Option<String>)>,
     },
-    Formatted(Format, Regex),
+    Formatted(Format, Pattern),
     Number {
         integer: bool,
         min: Option<Limit<f64>>,
@@ -162,6 +162,7 @@ pub(crate) enum Requirement {
 #[derive(Debug)]
 pub(crate) struct Node {
     pub(crate) id: String,
+    /// The label, trimmed.
     pub(crate) label: String,
     pub(crate) depth: usize,
     /// The level whose answers hold it.
@@ -392,7 +393,7 @@ impl<'f> Builder<'f> {
             self.elements.push(element);
             self.nodes.push(Node {
                 id: element.id().to_owned(),
-                label,
+                label: label.trim().to_owned(),
                 depth: self.levels[level].depth,
                 level,
                 slot,
@@ -493,7 +494,7 @@ impl<'f> Builder<'f> {
 
     fn question(&mut self, question: &'f crate::Question) -> Result<QKind, CompileError> {
         let pattern = |regex: &str| {
-            Regex::new(regex).map_err(|error| CompileError::Pattern {
+            Pattern::whole(regex).map_err(|error| CompileError::Pattern {
                 question: question.id.clone(),
                 reason: error.to_string(),
             })
@@ -505,7 +506,7 @@ impl<'f> Builder<'f> {
                 max_length: text.max_length.clone(),
                 max_words: text.max_words.clone(),
                 pattern: match &text.pattern {
-                    Some(p) => Some((pattern(&format!("^(?:{})$", p.regex))?, p.message.clone())),
+                    Some(p) => Some((pattern(&p.regex)?, p.message.clone())),
                     None => None,
                 },
             },

@@ -24,6 +24,7 @@ pub mod formats;
 mod load;
 mod messages;
 mod model;
+mod pattern;
 mod span;
 mod status;
 mod table;

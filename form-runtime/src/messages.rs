@@ -17,10 +17,10 @@ pub(crate) struct Wording<'a> {
 }
 
 impl<'a> Wording<'a> {
+    /// The wording of `label`, which has no white space around it (the validator trims the
+    /// labels once, as it compiles the form; this is made for every answer checked).
     pub(crate) fn new(label: &'a str) -> Wording<'a> {
-        Wording {
-            label: label.trim(),
-        }
+        Wording { label }
     }
 
     /// Whether the label is a question ("Does the child have an EHC plan?"): such labels do

@@ -456,16 +456,17 @@ impl<'a, S: Sink> Walker<'a, S> {
                 let Value::String(text) = value else {
                     return wrong_type(&mut self.sink, &self.path, "text");
                 };
-                let Some(length) = self.text_characters(text, section, wording) else {
+                if self.control_characters(text, section, wording) {
                     return;
-                };
+                }
+                let length = CharCount::new(text);
                 let ceiling = if *long {
                     formats::LONG_TEXT_MAX_CHARS
                 } else {
                     formats::TEXT_MAX_CHARS
                 };
                 match max_length {
-                    Some(max) if length > max.value as usize => {
+                    Some(max) if length.over(max.value as usize) => {
                         push!(
                             ErrorCode::MaxLength,
                             &max.message,
@@ -474,7 +475,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                             max.value
                         )
                     }
-                    None if length > ceiling => {
+                    None if length.over(ceiling) => {
                         push!(
                             ErrorCode::MaxLength,
                             &None,
@@ -485,7 +486,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     _ => {}
                 }
                 if let Some(min) = min_length
-                    && length < min.value as usize
+                    && length.under(min.value as usize)
                 {
                     push!(
                         ErrorCode::MinLength,
@@ -516,13 +517,14 @@ impl<'a, S: Sink> Walker<'a, S> {
                 let Value::String(text) = value else {
                     return wrong_type(&mut self.sink, &self.path, "text");
                 };
-                let Some(length) = self.text_characters(text, section, wording) else {
+                if self.control_characters(text, section, wording) {
                     return;
-                };
+                }
                 let (code, ok) = match format {
                     Format::Email => (
                         ErrorCode::Email,
-                        length <= formats::EMAIL_MAX_LENGTH && regex.is_match(text),
+                        !CharCount::new(text).over(formats::EMAIL_MAX_LENGTH)
+                            && regex.is_match(text),
                     ),
                     Format::Phone => (ErrorCode::Phone, regex.is_match(text)),
                     Format::Postcode => (ErrorCode::Postcode, regex.is_match(text)),
@@ -816,15 +818,16 @@ impl<'a, S: Sink> Walker<'a, S> {
         }
     }
 
-    /// Reports text with control characters (other than tab and line breaks); the text's
-    /// length in characters when it has none.
-    fn text_characters(
+    /// Reports text with control characters (other than tab and line breaks): whether it has
+    /// any.
+    fn control_characters(
         &mut self,
         text: &str,
         section: Option<usize>,
         wording: Wording<'_>,
-    ) -> Option<usize> {
-        if formats::has_forbidden_control(text) {
+    ) -> bool {
+        let found = formats::has_forbidden_control(text);
+        if found {
             self.sink.push(
                 section,
                 &self.path,
@@ -832,9 +835,8 @@ impl<'a, S: Sink> Walker<'a, S> {
                 None,
                 || format!("{} must not contain control characters", wording.subject()),
             );
-            return None;
         }
-        Some(text.chars().count())
+        found
     }
 
     fn checks(&mut self, frame: &Frame<'a, '_>, checks: &'a [CCheck], section: Option<usize>) {
@@ -953,6 +955,41 @@ fn file_reference(value: &Value) -> Option<(&str, &str, u64)> {
     Some((name, media_type, size))
 }
 
+/// The length of a text in characters, counted only when its length in bytes does not settle
+/// a comparison: a text has no more characters than bytes, and no fewer than a quarter of them.
+struct CharCount<'t> {
+    text: &'t str,
+    counted: std::cell::Cell<Option<usize>>,
+}
+
+impl<'t> CharCount<'t> {
+    fn new(text: &'t str) -> CharCount<'t> {
+        CharCount {
+            text,
+            counted: std::cell::Cell::new(None),
+        }
+    }
+
+    fn count(&self) -> usize {
+        let count = self
+            .counted
+            .get()
+            .unwrap_or_else(|| self.text.chars().count());
+        self.counted.set(Some(count));
+        count
+    }
+
+    /// Whether the text has more than `limit` characters.
+    fn over(&self, limit: usize) -> bool {
+        self.text.len() > limit && (self.text.len() / 4 > limit || self.count() > limit)
+    }
+
+    /// Whether the text has fewer than `limit` characters.
+    fn under(&self, limit: usize) -> bool {
+        self.text.len() < limit || (self.text.len() / 4 < limit && self.count() < limit)
+    }
+}
+
 /// A person reference: exactly `{id, name}`, both non-empty text.
 fn person_reference(value: &Value) -> bool {
     let Value::Object(object) = value else {
@@ -965,4 +1002,22 @@ fn person_reference(value: &Value) -> bool {
             .is_some_and(|t| !t.trim().is_empty())
     };
     object.len() == 2 && text("id") && text("name")
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::CharCount;
+
+    proptest! {
+        /// Comparing by bytes first gives the same answers as counting every character.
+        #[test]
+        fn char_count_compares_as_counting_does(text in "[a-zé€😀 ]{0,40}", limit in 0usize..60) {
+            let chars = text.chars().count();
+            let length = CharCount::new(&text);
+            prop_assert_eq!(length.over(limit), chars > limit);
+            prop_assert_eq!(length.under(limit), chars < limit);
+        }
+    }
 }

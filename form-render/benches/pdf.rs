@@ -12,7 +12,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -21,6 +20,8 @@ use form_render::report::DocumentOptions;
 use form_runtime::{Audience, Date, Form, Validator};
 use serde_json::{Map, Value, json};
 
+#[path = "../../tests-support/peer_spec.rs"]
+mod peer_spec;
 #[path = "../../tests-support/examples.rs"]
 mod support;
 
@@ -32,15 +33,8 @@ fn today() -> Date {
     Date::new(2026, 11, 22).unwrap()
 }
 
-/// `$SEND_PEERS_DIR` (relative to the workspace's root) or the peers beside the workspace.
-fn peers_dir() -> PathBuf {
-    let dir = std::env::var_os("SEND_PEERS_DIR")
-        .map_or_else(|| PathBuf::from("../shared/bench/peers"), PathBuf::from);
-    support::workspace().join(dir)
-}
-
 fn bench_pdf(c: &mut Criterion) {
-    let path = peers_dir().join("docs/ehc-plan.json");
+    let path = peer_spec::peers_dir().join("docs/ehc-plan.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
         eprintln!("skipping the PDF benchmarks: {} is missing", path.display());
         return;

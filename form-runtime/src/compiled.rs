@@ -378,15 +378,15 @@ impl<'f> Builder<'f> {
             };
             let (label, answer_kind, kind) = match element {
                 Element::Question(question) => (
-                    question.label.clone(),
+                    question.label.as_str(),
                     answer_kind(&question.input),
                     NodeKind::Content,
                 ),
                 Element::Repeat(repeat) => {
-                    (repeat.title.clone(), AnswerKind::Other, NodeKind::Content)
+                    (repeat.title.as_str(), AnswerKind::Other, NodeKind::Content)
                 }
                 Element::Content(content) => {
-                    (content.title.clone(), AnswerKind::Other, NodeKind::Content)
+                    (content.title.as_str(), AnswerKind::Other, NodeKind::Content)
                 }
             };
             self.ids.insert(element.id(), index);

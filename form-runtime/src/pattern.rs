@@ -30,9 +30,12 @@ impl Pattern {
     /// Prepares `pattern` (regex crate syntax), which must match the whole text.
     pub(crate) fn whole(pattern: &str) -> Result<Pattern, regex::Error> {
         let anchored = format!("^(?:{pattern})$");
-        // The regex crate checks the syntax and gives the error message a designer reads.
-        let regex = Regex::new(&anchored)?;
-        Ok(Pattern::dfa(&anchored).unwrap_or(Pattern::Regex(regex)))
+        match Pattern::dfa(&anchored) {
+            Some(dfa) => Ok(dfa),
+            // Also where the syntax is wrong: the regex crate's error is the message a
+            // designer reads.
+            None => Ok(Pattern::Regex(Regex::new(&anchored)?)),
+        }
     }
 
     fn dfa(anchored: &str) -> Option<Pattern> {

@@ -1,6 +1,7 @@
 //! Validation benchmarks: the peer benchmark's 50-question form with its labelled
 //! submissions (all 10,000 when `gen-data.sh` has made them, else the committed 200-line
-//! sample), every error collected and `is_valid`; and each example's sample answers.
+//! sample), every error collected and `is_valid`, beside the time merely to read every byte of
+//! the same submissions (the floor set by memory); and each example's sample answers.
 //!
 //! `taskset -c 1 cargo bench -p form-runtime` (single core, as the peers are measured);
 //! `scripts/bench-validate.sh` runs it beside the peers' `run-validate.sh`. Before timing, it
@@ -95,6 +96,15 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    // Not validation: every byte of every key and answer read once, nothing checked. With
+    // the submissions out of cache, this is the floor that waiting for memory sets.
+    group.bench_function("read every byte", |b| {
+        b.iter(|| {
+            for (_, _, data) in &records {
+                black_box(read_every_byte(black_box(data)));
+            }
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("validate example");
@@ -113,6 +123,22 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(Validator::new(black_box(&form)).unwrap()))
     });
     group.finish();
+}
+
+/// The sum of every byte of the keys and text of `value`.
+fn read_every_byte(value: &Value) -> u64 {
+    let sum = |bytes: &[u8]| bytes.iter().map(|&byte| u64::from(byte)).sum::<u64>();
+    match value {
+        Value::String(text) => sum(text.as_bytes()),
+        Value::Array(items) => items.iter().map(read_every_byte).sum(),
+        Value::Object(object) => object
+            .iter()
+            .map(|(key, value)| sum(key.as_bytes()) + read_every_byte(value))
+            .sum(),
+        Value::Number(number) => number.as_u64().unwrap_or(1),
+        Value::Bool(value) => u64::from(*value),
+        Value::Null => 0,
+    }
 }
 
 criterion_group!(benches, bench);

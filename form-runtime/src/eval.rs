@@ -124,19 +124,24 @@ impl<'v> Eval<'v> {
             })
             .collect();
         let mut unknown = Vec::new();
-        // In batches: first hash the keys and look at the values (a tight loop, so that the
-        // processor fetches many answers from memory at once), then look the keys up.
+        // In batches: first read the first byte of each key and each answer (a tight loop of
+        // reads that do not depend on each other, so that the processor fetches many answers
+        // from memory at once, where hashing each key as it comes would wait for each in
+        // turn), then look the keys up.
         const BATCH: usize = 32;
         let mut answers = object.iter();
         loop {
-            let mut batch: [Option<(&'a str, &'a Value, u64, bool)>; BATCH] = [None; BATCH];
+            let mut batch: [Option<(&'a str, &'a Value, bool)>; BATCH] = [None; BATCH];
             let mut filled = 0;
+            let mut touched = 0u8;
             for (entry, (key, value)) in batch.iter_mut().zip(answers.by_ref()) {
-                *entry = Some((key.as_str(), value, table::hash(key), is_blank(value)));
+                touched ^= key.as_bytes().first().copied().unwrap_or(0);
+                *entry = Some((key.as_str(), value, is_blank(value)));
                 filled += 1;
             }
-            for (key, value, hash, blank) in batch.iter().flatten() {
-                match layout.lookup.get_hashed(*hash, key) {
+            std::hint::black_box(touched);
+            for (key, value, blank) in batch.iter().flatten() {
+                match layout.lookup.get(key) {
                     Some(&node) => {
                         if let Some(slot) = self.v.nodes[node].slot {
                             slots[slot].value = Some(*value);
@@ -328,7 +333,9 @@ impl<'v> Eval<'v> {
             CExpr::Includes(choices, code, negated) => {
                 match (self.eval(frame, choices), self.eval(frame, code)) {
                     (Val::Codes(codes), Val::Str(code)) => {
-                        let found = codes.iter().any(|c| c.as_str() == Some(code));
+                        let found = codes
+                            .iter()
+                            .any(|c| c.as_str().is_some_and(|c| table::same(c, code)));
                         Val::Bool(found != *negated)
                     }
                     _ => Val::Unknown,
@@ -470,6 +477,12 @@ impl<'v> Eval<'v> {
         order: Option<usize>,
     ) -> Val<'static> {
         use std::cmp::Ordering;
+        // Most rules ask whether a choice is a given code: equality needs no order.
+        if let (Val::Str(a), Val::Str(b), None, Comparison::Eq | Comparison::Ne) =
+            (left, right, order, cmp)
+        {
+            return Val::Bool(table::same(a, b) == (cmp == Comparison::Eq));
+        }
         let ordering: Option<Ordering> = match (left, right) {
             (Val::Num(a), Val::Num(b)) => a.partial_cmp(&b),
             (Val::Date(a), Val::Date(b)) => Some(a.cmp(&b)),

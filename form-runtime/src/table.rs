@@ -11,25 +11,73 @@ pub(crate) struct Table<V> {
 }
 
 /// A multiply-rotate hash over eight bytes at a time (as in rustc's FxHash), with the length
-/// mixed in: short keys hash in a handful of cycles.
-pub(crate) fn hash(key: &str) -> u64 {
+/// mixed in: short keys hash in a handful of cycles. The last bytes are read as one word that
+/// overlaps the ones before (or as two halves of a short key), never copied byte by byte.
+fn hash(key: &str) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let bytes = key.as_bytes();
     let mut hash = (bytes.len() as u64).wrapping_mul(K);
+    let mut mix = |word: u64| hash = (hash.rotate_left(5) ^ word).wrapping_mul(K);
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        mix(word(chunk));
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    let len = bytes.len();
+    if !chunks.remainder().is_empty() {
+        mix(match len {
+            8.. => word(&bytes[len - 8..]),
+            4.. => u64::from(half(&bytes[..4])) | u64::from(half(&bytes[len - 4..])) << 32,
+            _ => {
+                u64::from(bytes[0])
+                    | u64::from(bytes[len / 2]) << 8
+                    | u64::from(bytes[len - 1]) << 16
+            }
+        });
     }
     // The high bits are the best mixed: fold them down for the bucket index.
     hash ^ (hash >> 29)
+}
+
+/// Whether two strings are the same. Keys and codes are short: compared a word at a time
+/// (the last word overlapping the one before), in line, rather than by a call to the C
+/// library's `memcmp`, which costs more than the comparison itself.
+#[inline]
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    match len {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1],
+        4..=7 => half(a) == half(b) && half(&a[len - 4..]) == half(&b[len - 4..]),
+        8..=32 => {
+            let mut at = 0;
+            while at + 8 < len {
+                if word(&a[at..]) != word(&b[at..]) {
+                    return false;
+                }
+                at += 8;
+            }
+            word(&a[len - 8..]) == word(&b[len - 8..])
+        }
+        _ => a == b,
+    }
+}
+
+/// Eight bytes as a little-endian word.
+fn word(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[..8]);
+    u64::from_le_bytes(word)
+}
+
+/// Four bytes as a little-endian word.
+fn half(bytes: &[u8]) -> u32 {
+    let mut half = [0u8; 4];
+    half.copy_from_slice(&bytes[..4]);
+    u32::from_le_bytes(half)
 }
 
 impl<V> Table<V> {
@@ -59,20 +107,15 @@ impl<V> Table<V> {
 
     /// The value of `key`.
     pub(crate) fn get(&self, key: &str) -> Option<&V> {
-        self.get_hashed(hash(key), key)
-    }
-
-    /// The value of `key`, whose [`hash`] the caller has worked out.
-    pub(crate) fn get_hashed(&self, hash: u64, key: &str) -> Option<&V> {
         if self.buckets.is_empty() {
             return None;
         }
         let mask = self.buckets.len() - 1;
-        let mut bucket = (hash as usize) & mask;
+        let mut bucket = (hash(key) as usize) & mask;
         loop {
             let slot = self.buckets[bucket] as usize;
             let (known, value) = self.entries.get(slot.checked_sub(1)?)?;
-            if known == key {
+            if same(known, key) {
                 return Some(value);
             }
             bucket = (bucket + 1) & mask;
@@ -87,7 +130,9 @@ impl<V> Table<V> {
 
 #[cfg(test)]
 mod tests {
-    use super::Table;
+    use proptest::prelude::*;
+
+    use super::{Table, same};
 
     #[test]
     fn finds_every_key_and_nothing_else() {
@@ -102,5 +147,33 @@ mod tests {
         }
         let duplicates = Table::new([("a".to_owned(), 1), ("a".to_owned(), 2)]);
         assert_eq!(duplicates.get("a"), Some(&1));
+    }
+
+    proptest! {
+        /// The word-at-a-time comparison agrees with the standard one, whatever the lengths and
+        /// wherever the strings differ.
+        #[test]
+        fn same_is_equality(a in "[ab\\u{e9}]{0,40}", b in "[ab\\u{e9}]{0,40}") {
+            prop_assert_eq!(same(&a, &b), a == b);
+            prop_assert!(same(&a, &a.clone()));
+        }
+    }
+
+    #[test]
+    fn finds_keys_that_differ_in_one_byte() {
+        for len in 1..40 {
+            let keys: Vec<String> = (0..len)
+                .map(|at| {
+                    let mut key = vec![b'k'; len];
+                    key[at] = b'z';
+                    String::from_utf8(key).unwrap_or_default()
+                })
+                .collect();
+            let table = Table::new(keys.iter().cloned().zip(0..));
+            for (index, key) in keys.iter().enumerate() {
+                assert_eq!(table.get(key), Some(&index));
+            }
+            assert_eq!(table.get(&"k".repeat(len)), None);
+        }
     }
 }

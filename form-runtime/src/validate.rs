@@ -675,7 +675,9 @@ impl<'a, S: Sink> Walker<'a, S> {
                     self.path.push(Seg::Index(position));
                     match item {
                         Value::String(code) => {
-                            let is_exclusive = exclusive.as_ref().is_some_and(|(c, _)| c == code);
+                            let is_exclusive = exclusive
+                                .as_ref()
+                                .is_some_and(|(c, _)| crate::table::same(c, code));
                             exclusive_seen |= is_exclusive;
                             if !is_exclusive && !list.contains(code) {
                                 push!(
@@ -684,7 +686,10 @@ impl<'a, S: Sink> Walker<'a, S> {
                                     "{} from the list",
                                     wording.select()
                                 );
-                            } else if items[..position].contains(item) {
+                            } else if items[..position].iter().any(|seen| {
+                                seen.as_str()
+                                    .is_some_and(|seen| crate::table::same(seen, code))
+                            }) {
                                 push!(
                                     ErrorCode::DuplicateChoice,
                                     &None,

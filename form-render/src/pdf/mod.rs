@@ -244,10 +244,11 @@ impl PdfRenderer {
             .stack_size(32 << 20)
             .spawn(move || {
                 let result = catch_unwind(AssertUnwindSafe(|| make_pdf(&world, conformance)));
-                // Old entries of Typst's memo cache go, so that memory stays bounded.
-                typst::comemo::evict(10);
                 // The receiver may have given up at the deadline.
                 let _ = sender.send(result);
+                // Old entries of Typst's memo cache go, so that memory stays bounded: after
+                // the document is handed over, so the caller does not wait for it.
+                typst::comemo::evict(10);
             })
             .map_err(|error| PdfError::Crashed {
                 message: format!("could not start the render thread: {error}"),

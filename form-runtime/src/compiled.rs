@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::pattern::Pattern;
 use jiff::civil::Date;
 
 use crate::formats::FileType;
+use crate::pattern::Pattern;
 use crate::table::Table;
 use crate::{
     Access, Arithmetic, Audience, Check, Choices, Comparison, DateBoundKind, DurationUnit, Element,

@@ -333,10 +333,7 @@ impl<'v> Eval<'v> {
             CExpr::Includes(choices, code, negated) => {
                 match (self.eval(frame, choices), self.eval(frame, code)) {
                     (Val::Codes(codes), Val::Str(code)) => {
-                        let found = codes
-                            .iter()
-                            .any(|c| c.as_str().is_some_and(|c| table::same(c, code)));
-                        Val::Bool(found != *negated)
+                        Val::Bool(holds_code(codes, code) != *negated)
                     }
                     _ => Val::Unknown,
                 }
@@ -589,4 +586,11 @@ pub(crate) fn is_blank(value: &Value) -> bool {
         Value::Array(items) => items.is_empty(),
         _ => false,
     }
+}
+
+/// Whether a list of answers holds `code` as one of its items.
+pub(crate) fn holds_code(items: &[Value], code: &str) -> bool {
+    items
+        .iter()
+        .any(|item| item.as_str().is_some_and(|item| table::same(item, code)))
 }

@@ -6,9 +6,10 @@ use serde_json::Value;
 
 use crate::compiled::{CCheck, Format, NodeKind, QKind, Requirement, Validator, audience_index};
 use crate::error::{ErrorCode, ValidationError};
-use crate::eval::{Eval, Frame, Tri, parse_date};
+use crate::eval::{Eval, Frame, Tri, holds_code, parse_date};
 use crate::formats;
 use crate::messages::{self, Wording};
+use crate::table::same;
 use crate::{Audience, DateBoundKind};
 
 /// Whether required answers are enforced.
@@ -675,9 +676,8 @@ impl<'a, S: Sink> Walker<'a, S> {
                     self.path.push(Seg::Index(position));
                     match item {
                         Value::String(code) => {
-                            let is_exclusive = exclusive
-                                .as_ref()
-                                .is_some_and(|(c, _)| crate::table::same(c, code));
+                            let is_exclusive =
+                                exclusive.as_ref().is_some_and(|(c, _)| same(c, code));
                             exclusive_seen |= is_exclusive;
                             if !is_exclusive && !list.contains(code) {
                                 push!(
@@ -686,10 +686,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                                     "{} from the list",
                                     wording.select()
                                 );
-                            } else if items[..position].iter().any(|seen| {
-                                seen.as_str()
-                                    .is_some_and(|seen| crate::table::same(seen, code))
-                            }) {
+                            } else if holds_code(&items[..position], code) {
                                 push!(
                                     ErrorCode::DuplicateChoice,
                                     &None,

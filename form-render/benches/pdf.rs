@@ -2,8 +2,8 @@
 //! benchmark), turned into answers to `examples/ehc-plan.form`, rendered through the built-in
 //! EHC plan template and as the built-in filled document. For each: the first render (a new
 //! `PdfRenderer` and an empty Typst cache), a warm render of a new document each time (the
-//! same plan with its sentences in another order and another version number, so that no text
-//! was laid out before), and the same document again.
+//! same plan with the words of every text shuffled and another version number, so that no
+//! answer was laid out before, as for another child's plan), and the same document again.
 //!
 //! `cargo bench -p form-render --bench pdf` (the peer document is read from
 //! `../shared/bench/peers`, or `$SEND_PEERS_DIR`). Figures: docs/performance.md.
@@ -26,7 +26,7 @@ mod peer_spec;
 mod support;
 
 /// How many distinct documents the warm benchmark cycles through: more than Typst's cache
-/// keeps unused entries for (they are evicted after 10 renders), so each is new to it.
+/// keeps unused entries for (they are evicted after at most 16 renders), so each is new to it.
 const VARIANTS: usize = 24;
 
 fn today() -> Date {
@@ -119,9 +119,8 @@ fn bench_pdf(c: &mut Criterion) {
     }
 }
 
-/// The peers' plan document as answers to the EHC plan example. `variant` turns the
-/// sentences of each text around and changes the version number, making a document no render
-/// has seen.
+/// The peers' plan document as answers to the EHC plan example. `variant` shuffles the words
+/// of each text and changes the version number, making a document no render has seen.
 fn plan_answers(form: &Form, peer: &Value, variant: usize) -> Value {
     let sections: Vec<&Value> = peer["sections"].as_array().unwrap().iter().collect();
     let section = |letter: &str| {
@@ -131,7 +130,7 @@ fn plan_answers(form: &Form, peer: &Value, variant: usize) -> Value {
             .map(|section| section["blocks"].as_array().unwrap().as_slice())
             .unwrap_or_default()
     };
-    let turn = |text: &str| rotate(text, variant);
+    let turn = |text: &str| shuffle(text, variant);
     let header = |name: &str| {
         peer["header_fields"]
             .as_array()
@@ -322,20 +321,26 @@ fn plan_answers(form: &Form, peer: &Value, variant: usize) -> Value {
     Value::Object(answers)
 }
 
-/// The sentences of `text` turned around by `by` places.
-fn rotate(text: &str, by: usize) -> String {
-    let sentences: Vec<&str> = text
-        .split_inclusive(". ")
-        .map(str::trim_end)
-        .filter(|s| !s.is_empty())
-        .collect();
-    if sentences.len() < 2 {
+/// The words of `text` shuffled, differently for each `variant` (variant 0 keeps them in
+/// order): a text with the same words, and so the same work to lay out, that no earlier
+/// variant had.
+fn shuffle(text: &str, variant: usize) -> String {
+    let mut words: Vec<&str> = text.split(' ').collect();
+    if variant == 0 {
         return text.to_owned();
     }
-    let by = by % sentences.len();
-    let mut turned: Vec<&str> = sentences[by..].to_vec();
-    turned.extend_from_slice(&sentences[..by]);
-    turned.join(" ")
+    // A small xorshift generator, seeded by the variant and the text.
+    let mut state = (variant as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3)
+        });
+    for index in (1..words.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        words.swap(index, (state % (index as u64 + 1)) as usize);
+    }
+    words.join(" ")
 }
 
 fn clip(text: &str, max: usize) -> String {

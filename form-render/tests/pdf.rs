@@ -556,6 +556,126 @@ fn a_custom_template_reads_the_data_and_its_errors_are_located() {
     renderer().render(&validator, &document, &tagged).unwrap();
 }
 
+/// The words of a PDF with their boxes (`pdftotext -bbox`), rounded to a hundredth of a point.
+fn words_and_boxes(bytes: &[u8], name: &str) -> Vec<String> {
+    let html = poppler("pdftotext", &["-bbox"], bytes, name);
+    html.lines()
+        .filter_map(|line| {
+            let line = line.trim().strip_prefix("<word ")?;
+            let (attributes, rest) = line.split_once('>')?;
+            let word = rest.strip_suffix("</word>")?;
+            let numbers: Vec<String> = attributes
+                .split('"')
+                .skip(1)
+                .step_by(2)
+                .map(|n| format!("{:.2}", n.parse::<f64>().unwrap()))
+                .collect();
+            Some(format!("{word} {}", numbers.join(" ")))
+        })
+        .collect()
+}
+
+#[test]
+fn page_numbers_print_where_typst_would_print_them_without_a_second_layout() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let document = DocumentOptions::filled(Audience::Citizen, today(), &example.answers);
+    // The same pages numbered by Typst (counter(page), which lays the document out twice) and
+    // by page-number(): in a header (starting where it stands) and a footer (ending there), in
+    // other styles.
+    let pages = |header: &str, footer: &str, end: &str| {
+        format!(
+            "#import \"/sendform.typ\": *\n\
+             #set document(title: \"Numbers\")\n\
+             #set text(font: \"Liberation Sans\", size: 10pt)\n\
+             #set page(paper: \"a5\", header: [{header}], footer: [#text(fill: blue)[Form] #h(1fr) #text(style: \"italic\", size: 8pt, fill: red)[{footer}]])\n\
+             #for part in range(3) [ = Part #(part + 1)\n #lorem(400) #pagebreak(weak: true) ]\n\
+             {end}The end.\n"
+        )
+    };
+    let typst_header = "#context counter(page).display(\"i\") #h(1fr) Report";
+    let typst_footer = "#context [Page #counter(page).display(\"1 of 1\", both: true)]";
+    let our_header = "#page-number(prefix: \"\", format: \"i\", align: left) #h(1fr) Report";
+    let our_footer = "#page-number()";
+    let render_custom = |template: &str| {
+        renderer()
+            .render(
+                &validator,
+                &document,
+                &PdfOptions {
+                    template: Template::Custom(template),
+                    ..PdfOptions::default()
+                },
+            )
+            .unwrap_or_else(|error| panic!("{error}"))
+    };
+    let by_typst = render_custom(&pages(typst_header, typst_footer, ""));
+    let by_us = render_custom(&pages(our_header, our_footer, ""));
+    assert!(by_us.pages >= 4, "{} pages", by_us.pages);
+    let words = words_and_boxes(&by_us.bytes, "page-numbers");
+    let expected = words_and_boxes(&by_typst.bytes, "page-numbers-typst");
+    if let Some(index) =
+        (0..words.len().max(expected.len())).find(|index| words.get(*index) != expected.get(*index))
+    {
+        panic!(
+            "word {index} differs: {:?} by page-number(), {:?} by Typst",
+            &words[index.saturating_sub(3)..(index + 3).min(words.len())],
+            &expected[index.saturating_sub(3)..(index + 3).min(expected.len())],
+        );
+    }
+    let last = by_us.pages;
+    let text = text_of(&by_us.bytes, "page-numbers");
+    for expected in [
+        format!("Page 1 of {last}"),
+        format!("Page {last} of {last}"),
+    ] {
+        assert!(text.contains(&expected), "`{expected}` is missing: {text}");
+    }
+
+    // A page's number is the page counter's at the end of the page: a page that sets it shows
+    // the new number in its header too (Typst's counter(page) shows the old one there).
+    let renumbered = render_custom(&pages(
+        our_header,
+        our_footer,
+        "#counter(page).update(20)\n",
+    ));
+    let text = text_of(&renumbered.bytes, "page-numbers-renumbered");
+    for expected in [
+        "Page 3 of 20".to_owned(),
+        "xx Report The end. Form Page 20 of 20".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "`{expected}` is missing: {text}");
+    }
+
+    // The numbers are in the footer's artifact, not the document's structure.
+    let structure = poppler("pdfinfo", &["-struct-text"], &by_us.bytes, "page-numbers");
+    assert!(structure.contains("Part 2"), "{structure}");
+    assert!(!structure.contains("Page 1 of"), "{structure}");
+
+    // A pattern Typst cannot number with, or an alignment other than left or right, is an
+    // error in the template.
+    for (call, expected) in [
+        ("#page-number(align: center)", "align must be left or right"),
+        ("#page-number(format: \"\")", "invalid numbering pattern"),
+    ] {
+        let template = format!(
+            "#import \"/sendform.typ\": *\n#set document(title: \"x\")\n#set page(footer: [{call}])\nText"
+        );
+        let error = renderer()
+            .render(
+                &validator,
+                &document,
+                &PdfOptions {
+                    template: Template::Custom(&template),
+                    ..PdfOptions::default()
+                },
+            )
+            .unwrap_err();
+        assert!(matches!(error, PdfError::Template { .. }), "{error}");
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+}
+
 #[test]
 fn a_template_that_runs_too_long_is_stopped_at_its_deadline() {
     let example = example("parent-request");

@@ -19,12 +19,14 @@
 //! # Ok(()) }
 //! ```
 
+mod page_numbers;
 mod world;
 
 use std::collections::BTreeSet;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -178,6 +180,13 @@ fn list(diagnostics: &[TemplateDiagnostic]) -> String {
         .join("; ")
 }
 
+/// Renders in this process, counted to evict Typst's memo cache every [`EVICT_EVERY`] renders
+/// of what the last [`EVICT_AFTER`] evictions did not use: what no render used in the last 12
+/// to 16 renders.
+static RENDERS: AtomicUsize = AtomicUsize::new(0);
+const EVICT_EVERY: usize = 4;
+const EVICT_AFTER: usize = 3;
+
 /// Renders PDFs. Holds what every render shares (fonts, Typst's library, the parsed built-in
 /// templates), so make one and keep it: each render then only lays out its data.
 #[derive(Debug, Clone)]
@@ -247,8 +256,11 @@ impl PdfRenderer {
                 // The receiver may have given up at the deadline.
                 let _ = sender.send(result);
                 // Old entries of Typst's memo cache go, so that memory stays bounded: after
-                // the document is handed over, so the caller does not wait for it.
-                typst::comemo::evict(10);
+                // the document is handed over, so the caller does not wait for it, and every
+                // few renders, as each eviction walks the whole cache (about 5 ms).
+                if RENDERS.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
+                    typst::comemo::evict(EVICT_AFTER);
+                }
             })
             .map_err(|error| PdfError::Crashed {
                 message: format!("could not start the render thread: {error}"),
@@ -363,6 +375,7 @@ fn make_pdf(world: &RenderWorld, conformance: Conformance) -> Result<Pdf, PdfErr
     let document = output.map_err(|errors| PdfError::Template {
         diagnostics: diagnostics(world, &errors),
     })?;
+    let document = page_numbers::print(world, document)?;
     let (list, standard): (&[PdfStandard], &'static str) = match conformance {
         Conformance::Accessible => (&[PdfStandard::Ua_1], "PDF/UA-1"),
         Conformance::AccessibleArchival => (

@@ -1,6 +1,7 @@
 //! The private, in-memory Typst world documents are rendered in: embedded fonts, the standard
 //! library, and three virtual files (`/main.typ`, the template; `/sendform.typ`, the shared
-//! helpers; `/data.json`, the document's data). No file system, no packages, no network, and
+//! helpers; `/data.json`, the document's data), or, to lay out page numbers,
+//! `/page-numbers.typ` and its list in `/data.json`. No file system, no packages, no network, and
 //! `today` from the caller.
 
 use std::sync::{Arc, LazyLock};
@@ -25,15 +26,17 @@ const FONTS: [&[u8]; 4] = [
 pub const HELPERS: &str = include_str!("../../templates/pdf/sendform.typ");
 
 /// The virtual files. Typst's file ids are global to the process and never freed, so the
-/// set is fixed: these three, made once.
+/// set is fixed: these four, made once.
 pub(crate) struct Files {
     pub(crate) main: FileId,
+    pub(crate) page_numbers: FileId,
     pub(crate) helpers: FileId,
     pub(crate) data: FileId,
 }
 
 pub(crate) static FILES: LazyLock<Files> = LazyLock::new(|| Files {
     main: project_file("/main.typ"),
+    page_numbers: project_file("/page-numbers.typ"),
     helpers: project_file("/sendform.typ"),
     data: project_file("/data.json"),
 });
@@ -88,7 +91,8 @@ fn fonts_show(fonts: &[Font], code: u32) -> bool {
     fonts.iter().all(|font| font.info().coverage.contains(code))
 }
 
-/// One render's world: the shared assets, the template and the data.
+/// One render's world: the shared assets, the template (`/main.typ`, or `/page-numbers.typ`)
+/// and the data.
 #[derive(Debug)]
 pub(crate) struct RenderWorld {
     pub(crate) assets: Arc<Assets>,
@@ -101,7 +105,7 @@ impl RenderWorld {
     /// The text of a virtual file, for locating diagnostics.
     pub(crate) fn text(&self, id: FileId) -> Option<&str> {
         let files = &*FILES;
-        if id == files.main {
+        if id == self.main.id() {
             Some(self.main.text())
         } else if id == files.helpers {
             Some(self.assets.helpers.text())
@@ -140,7 +144,7 @@ impl World for RenderWorld {
 
     fn source(&self, id: FileId) -> FileResult<Source> {
         let files = &*FILES;
-        if id == files.main {
+        if id == self.main.id() {
             Ok(self.main.clone())
         } else if id == files.helpers {
             Ok(self.assets.helpers.clone())
@@ -155,7 +159,7 @@ impl World for RenderWorld {
         let files = &*FILES;
         if id == files.data {
             Ok(self.data.clone())
-        } else if id == files.main {
+        } else if id == self.main.id() {
             Ok(Bytes::from_string(self.main.text().to_owned()))
         } else if id == files.helpers {
             Ok(Bytes::new(HELPERS.as_bytes()))

@@ -325,10 +325,10 @@ fn plan_answers(form: &Form, peer: &Value, variant: usize) -> Value {
 /// order): a text with the same words, and so the same work to lay out, that no earlier
 /// variant had.
 fn shuffle(text: &str, variant: usize) -> String {
-    let mut words: Vec<&str> = text.split(' ').collect();
     if variant == 0 {
         return text.to_owned();
     }
+    let mut words: Vec<&str> = text.split(' ').collect();
     // A small xorshift generator, seeded by the variant and the text.
     let mut state = (variant as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
         ^ text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {

@@ -597,18 +597,7 @@ fn page_numbers_print_where_typst_would_print_them_without_a_second_layout() {
     let typst_footer = "#context [Page #counter(page).display(\"1 of 1\", both: true)]";
     let our_header = "#page-number(prefix: \"\", format: \"i\", align: left) #h(1fr) Report";
     let our_footer = "#page-number()";
-    let render_custom = |template: &str| {
-        renderer()
-            .render(
-                &validator,
-                &document,
-                &PdfOptions {
-                    template: Template::Custom(template),
-                    ..PdfOptions::default()
-                },
-            )
-            .unwrap_or_else(|error| panic!("{error}"))
-    };
+    let render_custom = |template: &str| render(&validator, &document, Template::Custom(template));
     let by_typst = render_custom(&pages(typst_header, typst_footer, ""));
     let by_us = render_custom(&pages(our_header, our_footer, ""));
     assert!(by_us.pages >= 4, "{} pages", by_us.pages);

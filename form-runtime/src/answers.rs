@@ -1,8 +1,574 @@
-//! Reading answers: one JSON object per submission, parsed strictly (a key given twice is an
-//! error, not a silent overwrite) and within limits.
+//! Answers: one submission, parsed once into a compact, read-only form that validation,
+//! visibility and completeness read.
+//!
+//! A submission is a JSON object keyed by question id (see the data contract in
+//! docs/embedding.md). [`Answers`] holds one as a flat list of items in document order, with
+//! every key and text in one buffer, so that reading a submission from start to end reads
+//! memory from start to end: no tree of separately allocated maps and strings to chase.
+//! Parse it from text with [`Answers::parse`] (strictly: a key given twice is an error), or
+//! make it from a `serde_json::Value` a caller already holds.
+
+use std::borrow::Cow;
+use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Map, Number, Value};
+
+use crate::table;
+
+/// One submission's answers, parsed.
+///
+/// ```
+/// use form_runtime::{AnswerLimits, Answers};
+/// let answers = Answers::parse(r#"{"name": "Sam", "outcomes": [{"team": "EP"}]}"#, &AnswerLimits::default())?;
+/// assert_eq!(answers.to_value()["outcomes"][0]["team"], "EP");
+/// assert_eq!(answers, Answers::from(&answers.to_value()));
+/// # Ok::<(), form_runtime::AnswersError>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Answers {
+    /// The values in document order: a list or an object is followed by its contents, an
+    /// object's members each as a key item then the value's items.
+    items: Vec<Item>,
+    /// The text of every key and string, one after another.
+    text: String,
+}
+
+/// One item: a value, or the key of an object member.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Item {
+    kind: Kind,
+    /// Text and keys: where the text starts. Lists and objects: how many items or members.
+    /// Numbers: the number's bits.
+    a: u64,
+    /// Text and keys: the text's length. Lists and objects: the index of the item after
+    /// their contents.
+    b: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Null,
+    False,
+    True,
+    /// A whole number of 0 or more (`a` as u64).
+    PosInt,
+    /// A negative whole number (`a` as i64).
+    NegInt,
+    /// Any other number (`a` as f64 bits).
+    Float,
+    Text,
+    List,
+    Object,
+    Key,
+}
+
+impl Answers {
+    /// Parses the text of an answers document: a JSON object, with no key repeated at any
+    /// level, within `limits`. Nesting is bounded by the JSON parser (128 levels).
+    pub fn parse(text: &str, limits: &AnswerLimits) -> Result<Answers, AnswersError> {
+        if text.len() > limits.max_bytes {
+            return Err(AnswersError::TooLarge {
+                bytes: text.len(),
+                limit: limits.max_bytes,
+            });
+        }
+        if text.starts_with('\u{feff}') {
+            return Err(AnswersError::Json {
+                message:
+                    "the text starts with a byte order mark (U+FEFF); save it as UTF-8 without one"
+                        .to_owned(),
+                line: 1,
+                column: 1,
+            });
+        }
+        let mut answers = Answers {
+            // About one item for every 12 bytes of JSON, and less text than JSON.
+            items: Vec::with_capacity(text.len() / 12 + 1),
+            text: String::with_capacity(text.len()),
+        };
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        Strict {
+            answers: &mut answers,
+        }
+        .deserialize(&mut deserializer)
+        .and_then(|()| deserializer.end())
+        .map_err(|error| {
+            let message = error.to_string();
+            // serde_json appends " at line L column C"; the variant carries them apart.
+            let message = match message.rfind(" at line ") {
+                Some(at) => message[..at].to_owned(),
+                None => message,
+            };
+            AnswersError::Json {
+                message: plain(message),
+                line: error.line(),
+                column: error.column(),
+            }
+        })?;
+        match answers.root().kind() {
+            Kind::Object => Ok(answers),
+            _ => Err(AnswersError::NotAnObject {
+                found: answers.root().describe(),
+            }),
+        }
+    }
+
+    /// An empty object.
+    pub(crate) fn empty() -> Answers {
+        let mut answers = Answers {
+            items: Vec::new(),
+            text: String::new(),
+        };
+        let at = answers.open(Kind::Object);
+        answers.close(at, 0);
+        answers
+    }
+
+    /// The answers as a `serde_json::Value`, members in their order.
+    pub fn to_value(&self) -> Value {
+        self.root().to_value()
+    }
+
+    /// The value the answers start with (an object, for answers that were parsed).
+    pub(crate) fn root(&self) -> Answer<'_> {
+        Answer {
+            answers: self,
+            at: 0,
+        }
+    }
+
+    fn push(&mut self, kind: Kind, a: u64, b: u64) -> usize {
+        self.items.push(Item { kind, a, b });
+        self.items.len() - 1
+    }
+
+    fn push_text(&mut self, kind: Kind, text: &str) {
+        let start = self.text.len() as u64;
+        self.text.push_str(text);
+        self.push(kind, start, text.len() as u64);
+    }
+
+    fn push_number(&mut self, number: &Number) {
+        if let Some(n) = number.as_u64() {
+            self.push(Kind::PosInt, n, 0);
+        } else if let Some(n) = number.as_i64() {
+            self.push(Kind::NegInt, n as u64, 0);
+        } else {
+            // serde_json holds no other kind of number without its arbitrary precision.
+            self.push(Kind::Float, number.as_f64().unwrap_or(0.0).to_bits(), 0);
+        }
+    }
+
+    /// Opens a list or an object; [`Answers::close`] records its size and end.
+    fn open(&mut self, kind: Kind) -> usize {
+        self.push(kind, 0, 0)
+    }
+
+    fn close(&mut self, at: usize, count: usize) {
+        let end = self.items.len() as u64;
+        if let Some(item) = self.items.get_mut(at) {
+            item.a = count as u64;
+            item.b = end;
+        }
+    }
+
+    fn push_value(&mut self, value: &Value) {
+        match value {
+            Value::Null => {
+                self.push(Kind::Null, 0, 0);
+            }
+            Value::Bool(false) => {
+                self.push(Kind::False, 0, 0);
+            }
+            Value::Bool(true) => {
+                self.push(Kind::True, 0, 0);
+            }
+            Value::Number(number) => self.push_number(number),
+            Value::String(text) => self.push_text(Kind::Text, text),
+            Value::Array(items) => {
+                let at = self.open(Kind::List);
+                for item in items {
+                    self.push_value(item);
+                }
+                self.close(at, items.len());
+            }
+            Value::Object(object) => {
+                let at = self.open(Kind::Object);
+                for (key, value) in object {
+                    self.push_text(Kind::Key, key);
+                    self.push_value(value);
+                }
+                self.close(at, object.len());
+            }
+        }
+    }
+}
+
+impl From<&Value> for Answers {
+    /// The answers of a value held already (any JSON value: validation reports one that is
+    /// not an object).
+    fn from(value: &Value) -> Answers {
+        // Room for a submission of short answers at its top level, so that few grow.
+        let members = value.as_object().map_or(1, Map::len);
+        let mut answers = Answers {
+            items: Vec::with_capacity(4 * members + 1),
+            text: String::with_capacity(64 * members),
+        };
+        answers.push_value(value);
+        answers
+    }
+}
+
+impl fmt::Debug for Answers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Answers({})", self.to_value())
+    }
+}
+
+impl Serialize for Answers {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.root().serialize(serializer)
+    }
+}
+
+/// What the validator reads answers from: [`Answers`] parsed once, or a `serde_json::Value`,
+/// which is read into `Answers` on each call (parse submissions with [`Answers::parse`] where
+/// speed matters).
+pub trait AsAnswers: sealed::Sealed {
+    /// The answers, borrowed or made.
+    fn as_answers(&self) -> Cow<'_, Answers>;
+}
+
+impl AsAnswers for Answers {
+    fn as_answers(&self) -> Cow<'_, Answers> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl AsAnswers for Value {
+    fn as_answers(&self) -> Cow<'_, Answers> {
+        Cow::Owned(Answers::from(self))
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Answers {}
+    impl Sealed for serde_json::Value {}
+}
+
+/// One value of a submission, as the runtime reads it.
+#[derive(Clone, Copy)]
+pub(crate) struct Answer<'a> {
+    answers: &'a Answers,
+    at: usize,
+}
+
+impl fmt::Debug for Answer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_value())
+    }
+}
+
+impl<'a> Answer<'a> {
+    #[inline(always)]
+    fn item(self) -> Item {
+        self.answers.items.get(self.at).copied().unwrap_or(Item {
+            kind: Kind::Null,
+            a: 0,
+            b: 0,
+        })
+    }
+
+    pub(crate) fn kind(self) -> Kind {
+        self.item().kind
+    }
+
+    #[inline(always)]
+    fn text_of(self, item: Item) -> &'a str {
+        let start = item.a as usize;
+        self.answers
+            .text
+            .get(start..start + item.b as usize)
+            .unwrap_or_default()
+    }
+
+    /// The bytes of a text or key item, with no check that they are whole characters (they
+    /// are: the answers hold them as text).
+    #[inline(always)]
+    fn bytes_of(self, item: Item) -> &'a [u8] {
+        let start = item.a as usize;
+        self.answers
+            .text
+            .as_bytes()
+            .get(start..start + item.b as usize)
+            .unwrap_or_default()
+    }
+
+    /// The text, for a text answer.
+    #[inline]
+    pub(crate) fn as_str(self) -> Option<&'a str> {
+        let item = self.item();
+        (item.kind == Kind::Text).then(|| self.text_of(item))
+    }
+
+    pub(crate) fn as_bool(self) -> Option<bool> {
+        match self.kind() {
+            Kind::True => Some(true),
+            Kind::False => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The number, as serde_json holds it.
+    pub(crate) fn as_number(self) -> Option<Number> {
+        let item = self.item();
+        match item.kind {
+            Kind::PosInt => Some(Number::from(item.a)),
+            Kind::NegInt => Some(Number::from(item.a as i64)),
+            Kind::Float => Number::from_f64(f64::from_bits(item.a)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_f64(self) -> Option<f64> {
+        let item = self.item();
+        match item.kind {
+            Kind::PosInt => Some(item.a as f64),
+            Kind::NegInt => Some(item.a as i64 as f64),
+            Kind::Float => Some(f64::from_bits(item.a)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_u64(self) -> Option<u64> {
+        let item = self.item();
+        (item.kind == Kind::PosInt).then_some(item.a)
+    }
+
+    /// The items of a list.
+    pub(crate) fn items(self) -> Option<Items<'a>> {
+        let item = self.item();
+        (item.kind == Kind::List).then_some(Items {
+            answers: self.answers,
+            at: self.at + 1,
+            left: item.a as usize,
+        })
+    }
+
+    /// The members of an object, in order.
+    #[inline]
+    pub(crate) fn members(self) -> Option<Members<'a>> {
+        let item = self.item();
+        (item.kind == Kind::Object).then_some(Members {
+            answers: self.answers,
+            at: self.at + 1,
+            left: item.a as usize,
+        })
+    }
+
+    /// The value of an object's member `key`.
+    pub(crate) fn get(self, key: &str) -> Option<Answer<'a>> {
+        self.members()?
+            .find(|(known, _)| table::same(known, key))
+            .map(|(_, value)| value)
+    }
+
+    /// How many items or members a list or object has (0 for other values).
+    pub(crate) fn len(self) -> usize {
+        let item = self.item();
+        match item.kind {
+            Kind::List | Kind::Object => item.a as usize,
+            _ => 0,
+        }
+    }
+
+    /// Where the value after this one starts.
+    #[inline]
+    fn next(self) -> usize {
+        let item = self.item();
+        match item.kind {
+            Kind::List | Kind::Object => item.b as usize,
+            _ => self.at + 1,
+        }
+    }
+
+    /// Whether the answer is empty: null, blank text or an empty list. Empty answers count as
+    /// unanswered in rules; validation says to leave them out.
+    pub(crate) fn is_blank(self) -> bool {
+        let item = self.item();
+        match item.kind {
+            Kind::Null => true,
+            // Most answers start with a visible ASCII character: no need to trim them.
+            Kind::Text => match self.bytes_of(item).first() {
+                Some(byte) if byte.is_ascii_graphic() => false,
+                _ => self.text_of(item).trim().is_empty(),
+            },
+            Kind::List => item.a == 0,
+            _ => false,
+        }
+    }
+
+    /// "a list", "a number" and so on, for messages.
+    pub(crate) fn describe(self) -> &'static str {
+        match self.kind() {
+            Kind::Null => "null",
+            Kind::True | Kind::False => "true or false",
+            Kind::PosInt | Kind::NegInt | Kind::Float => "a number",
+            Kind::Text | Kind::Key => "text",
+            Kind::List => "a list",
+            Kind::Object => "an object",
+        }
+    }
+
+    pub(crate) fn to_value(self) -> Value {
+        let item = self.item();
+        match item.kind {
+            Kind::Null => Value::Null,
+            Kind::False => Value::Bool(false),
+            Kind::True => Value::Bool(true),
+            Kind::PosInt | Kind::NegInt | Kind::Float => {
+                self.as_number().map_or(Value::Null, Value::Number)
+            }
+            Kind::Text | Kind::Key => Value::String(self.text_of(item).to_owned()),
+            Kind::List => Value::Array(
+                self.items()
+                    .into_iter()
+                    .flatten()
+                    .map(Answer::to_value)
+                    .collect(),
+            ),
+            Kind::Object => Value::Object(
+                self.members()
+                    .into_iter()
+                    .flatten()
+                    .map(|(key, value)| (key.to_owned(), value.to_value()))
+                    .collect::<Map<String, Value>>(),
+            ),
+        }
+    }
+}
+
+impl Serialize for Answer<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let item = self.item();
+        match item.kind {
+            Kind::Null => serializer.serialize_unit(),
+            Kind::False => serializer.serialize_bool(false),
+            Kind::True => serializer.serialize_bool(true),
+            Kind::PosInt => serializer.serialize_u64(item.a),
+            Kind::NegInt => serializer.serialize_i64(item.a as i64),
+            Kind::Float => serializer.serialize_f64(f64::from_bits(item.a)),
+            Kind::Text | Kind::Key => serializer.serialize_str(self.text_of(item)),
+            Kind::List => {
+                let mut seq = serializer.serialize_seq(Some(self.len()))?;
+                for value in self.items().into_iter().flatten() {
+                    seq.serialize_element(&value)?;
+                }
+                seq.end()
+            }
+            Kind::Object => {
+                let mut map = serializer.serialize_map(Some(self.len()))?;
+                for (key, value) in self.members().into_iter().flatten() {
+                    map.serialize_entry(key, &value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// The items of a list.
+#[derive(Debug, Clone)]
+pub(crate) struct Items<'a> {
+    answers: &'a Answers,
+    at: usize,
+    left: usize,
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Answer<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Answer<'a>> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let value = Answer {
+            answers: self.answers,
+            at: self.at,
+        };
+        self.at = value.next();
+        Some(value)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Items<'_> {}
+
+/// The members of an object: each key and its value.
+#[derive(Debug, Clone)]
+pub(crate) struct Members<'a> {
+    answers: &'a Answers,
+    at: usize,
+    left: usize,
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (&'a str, Answer<'a>);
+
+    #[inline]
+    fn next(&mut self) -> Option<(&'a str, Answer<'a>)> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let key = Answer {
+            answers: self.answers,
+            at: self.at,
+        };
+        let value = Answer {
+            answers: self.answers,
+            at: self.at + 1,
+        };
+        self.at = value.next();
+        Some((key.text_of(key.item()), value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Members<'_> {}
+
+impl<'a> Members<'a> {
+    /// The next member with its key's bytes: what validation looks keys up by, without
+    /// making them text.
+    #[inline]
+    pub(crate) fn next_raw(&mut self) -> Option<(&'a [u8], Answer<'a>)> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let key = Answer {
+            answers: self.answers,
+            at: self.at,
+        };
+        let value = Answer {
+            answers: self.answers,
+            at: self.at + 1,
+        };
+        self.at = value.next();
+        Some((key.bytes_of(key.item()), value))
+    }
+}
 
 /// Bounds on the answers accepted, so that no submission can exhaust time or memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,47 +612,10 @@ pub enum AnswersError {
     },
 }
 
-/// Parses the text of an answers document: a JSON object, with no key repeated at any level,
-/// within `limits`. Nesting is bounded by the JSON parser (128 levels).
+/// Parses the text of an answers document as a `serde_json::Value`, by the rules of
+/// [`Answers::parse`].
 pub fn parse_answers(text: &str, limits: &AnswerLimits) -> Result<Value, AnswersError> {
-    if text.len() > limits.max_bytes {
-        return Err(AnswersError::TooLarge {
-            bytes: text.len(),
-            limit: limits.max_bytes,
-        });
-    }
-    if text.starts_with('\u{feff}') {
-        return Err(AnswersError::Json {
-            message:
-                "the text starts with a byte order mark (U+FEFF); save it as UTF-8 without one"
-                    .to_owned(),
-            line: 1,
-            column: 1,
-        });
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = StrictValue
-        .deserialize(&mut deserializer)
-        .and_then(|value| deserializer.end().map(|()| value))
-        .map_err(|error| {
-            let message = error.to_string();
-            // serde_json appends " at line L column C"; the variant carries them apart.
-            let message = match message.rfind(" at line ") {
-                Some(at) => message[..at].to_owned(),
-                None => message,
-            };
-            AnswersError::Json {
-                message: plain(message),
-                line: error.line(),
-                column: error.column(),
-            }
-        })?;
-    if !value.is_object() {
-        return Err(AnswersError::NotAnObject {
-            found: describe_json(&value),
-        });
-    }
-    Ok(value)
+    Answers::parse(text, limits).map(|answers| answers.to_value())
 }
 
 /// serde_json's messages, in plainer words where they are obscure.
@@ -104,87 +633,145 @@ fn plain(message: String) -> String {
     }
 }
 
-/// "a list", "a number" and so on, for messages.
-pub(crate) fn describe_json(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
+/// Reads one JSON value into the answers, refusing repeated keys.
+struct Strict<'s> {
+    answers: &'s mut Answers,
 }
 
-/// Deserialises a `Value`, refusing repeated keys.
-struct StrictValue;
+impl<'de> DeserializeSeed<'de> for Strict<'_> {
+    type Value = ();
 
-impl<'de> DeserializeSeed<'de> for StrictValue {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for StrictValue {
-    type Value = Value;
+impl<'de> Visitor<'de> for Strict<'_> {
+    type Value = ();
 
-    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
-        Ok(Value::Bool(value))
+    fn visit_bool<E>(self, value: bool) -> Result<(), E> {
+        self.answers
+            .push(if value { Kind::True } else { Kind::False }, 0, 0);
+        Ok(())
     }
 
-    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
-        Ok(Value::from(value))
+    fn visit_i64<E>(self, value: i64) -> Result<(), E> {
+        let kind = if value < 0 {
+            Kind::NegInt
+        } else {
+            Kind::PosInt
+        };
+        self.answers.push(kind, value as u64, 0);
+        Ok(())
     }
 
-    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
-        Ok(Value::from(value))
+    fn visit_u64<E>(self, value: u64) -> Result<(), E> {
+        self.answers.push(Kind::PosInt, value, 0);
+        Ok(())
     }
 
-    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
-        Ok(Value::String(value.to_owned()))
-    }
-
-    fn visit_string<E>(self, value: String) -> Result<Value, E> {
-        Ok(Value::String(value))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(StrictValue)? {
-            items.push(item);
+    fn visit_f64<E>(self, value: f64) -> Result<(), E> {
+        match Number::from_f64(value) {
+            Some(number) => self.answers.push_number(&number),
+            None => {
+                self.answers.push(Kind::Null, 0, 0);
+            }
         }
-        Ok(Value::Array(items))
+        Ok(())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(StrictValue)?;
-            if object.contains_key(&key) {
+    fn visit_str<E>(self, value: &str) -> Result<(), E> {
+        self.answers.push_text(Kind::Text, value);
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.answers.push(Kind::Null, 0, 0);
+        Ok(())
+    }
+
+    fn visit_none<E>(self) -> Result<(), E> {
+        self.answers.push(Kind::Null, 0, 0);
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let at = self.answers.open(Kind::List);
+        let mut count = 0;
+        while seq
+            .next_element_seed(Strict {
+                answers: &mut *self.answers,
+            })?
+            .is_some()
+        {
+            count += 1;
+        }
+        self.answers.close(at, count);
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let at = self.answers.open(Kind::Object);
+        // Each key's hash, to find a repeated key without comparing every pair of keys.
+        let mut hashes: Vec<(u64, usize)> = Vec::new();
+        while let Some(()) = map.next_key_seed(KeySeed {
+            answers: &mut *self.answers,
+        })? {
+            let key_at = self.answers.items.len() - 1;
+            map.next_value_seed(Strict {
+                answers: &mut *self.answers,
+            })?;
+            let key = self.answers.text_at(key_at);
+            let hash = table::hash(key.as_bytes(), 0);
+            if hashes
+                .iter()
+                .any(|&(known, other)| known == hash && self.answers.text_at(other) == key)
+            {
                 return Err(serde::de::Error::custom(format!(
                     "the key \"{key}\" appears twice"
                 )));
             }
-            object.insert(key, value);
+            hashes.push((hash, key_at));
         }
-        Ok(Value::Object(object))
+        self.answers.close(at, hashes.len());
+        Ok(())
+    }
+}
+
+impl Answers {
+    /// The text of the key or text item at `at`.
+    fn text_at(&self, at: usize) -> &str {
+        let key = Answer { answers: self, at };
+        key.text_of(key.item())
+    }
+}
+
+/// Reads an object's key into the answers.
+struct KeySeed<'s> {
+    answers: &'s mut Answers,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a key")
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<(), E> {
+        self.answers.push_text(Kind::Key, value);
+        Ok(())
     }
 }

@@ -186,8 +186,8 @@ pub(crate) struct Node {
 /// The answers object of the root, or of one entry of a block.
 #[derive(Debug, Default)]
 pub(crate) struct Level {
-    /// Answer keys and their nodes.
-    pub(crate) lookup: Table<usize>,
+    /// Answer keys and their nodes and slots.
+    pub(crate) lookup: Table<(usize, usize)>,
     pub(crate) slots: usize,
     pub(crate) depth: usize,
     /// The elements of a block entry, in document order (the root's are in `sections`).
@@ -256,8 +256,8 @@ struct Builder<'f> {
     /// The element each node was declared from.
     elements: Vec<&'f Element>,
     levels: Vec<Level>,
-    /// Answer keys and their nodes, per level, until the lookup tables are built.
-    keys: Vec<Vec<(String, usize)>>,
+    /// Answer keys and their nodes and slots, per level, until the lookup tables are built.
+    keys: Vec<Vec<(String, (usize, usize))>>,
     code_lists: Vec<Vec<String>>,
     code_list_by_taxonomy: BTreeMap<String, usize>,
     orders: Vec<HashMap<String, usize>>,
@@ -370,10 +370,10 @@ impl<'f> Builder<'f> {
             let slot = match element {
                 Element::Content(_) => None,
                 _ => {
-                    self.keys[level].push((element.id().to_owned(), index));
-                    let level = &mut self.levels[level];
-                    level.slots += 1;
-                    Some(level.slots - 1)
+                    let slot = self.levels[level].slots;
+                    self.levels[level].slots += 1;
+                    self.keys[level].push((element.id().to_owned(), (index, slot)));
+                    Some(slot)
                 }
             };
             let (label, answer_kind, kind) = match element {

@@ -8,8 +8,8 @@
 
 use std::cell::Cell;
 
+use crate::answers::{Answer, Kind};
 use jiff::civil::Date;
-use serde_json::{Map, Value};
 
 use crate::compiled::{AnswerKind, CExpr, NodeKind, Validator};
 use crate::table;
@@ -46,7 +46,8 @@ enum Val<'a> {
     Str(&'a str),
     Date(Date),
     Duration(i64, DurationUnit),
-    Codes(&'a [Value]),
+    /// A list of codes (a multiple choice answer).
+    Codes(Answer<'a>),
 }
 
 impl Val<'_> {
@@ -72,10 +73,8 @@ enum Vis {
 /// One answer of a frame, with its visibility once known.
 #[derive(Debug)]
 pub(crate) struct Slot<'a> {
-    pub(crate) value: Option<&'a Value>,
-    /// Whether the value is empty ([`is_blank`]). Worked out while the frame is built, in a
-    /// tight loop over the answers, so that the first bytes of every text answer are fetched
-    /// from memory together rather than one by one as the walk reaches them.
+    pub(crate) value: Option<Answer<'a>>,
+    /// Whether the value is empty ([`Answer::is_blank`]), worked out once as the frame is built.
     pub(crate) blank: bool,
     vis: Cell<Vis>,
 }
@@ -86,7 +85,7 @@ pub(crate) struct Frame<'a, 'p> {
     pub(crate) level: usize,
     pub(crate) depth: usize,
     pub(crate) slots: Vec<Slot<'a>>,
-    /// Keys that are not elements of this level, in key order.
+    /// Keys that are not elements of this level, in the order the answers give them.
     pub(crate) unknown: Vec<&'a str>,
     pub(crate) parent: Option<&'p Frame<'a, 'p>>,
 }
@@ -112,7 +111,7 @@ impl<'v> Eval<'v> {
     pub(crate) fn frame<'a, 'p>(
         &self,
         level: usize,
-        object: &'a Map<String, Value>,
+        object: Answer<'a>,
         parent: Option<&'p Frame<'a, 'p>>,
     ) -> Frame<'a, 'p> {
         let layout = &self.v.levels[level];
@@ -124,35 +123,17 @@ impl<'v> Eval<'v> {
             })
             .collect();
         let mut unknown = Vec::new();
-        // In batches: first read the first byte of each key and each answer (a tight loop of
-        // reads that do not depend on each other, so that the processor fetches many answers
-        // from memory at once, where hashing each key as it comes would wait for each in
-        // turn), then look the keys up.
-        const BATCH: usize = 32;
-        let mut answers = object.iter();
-        loop {
-            let mut batch: [Option<(&'a str, &'a Value, bool)>; BATCH] = [None; BATCH];
-            let mut filled = 0;
-            let mut touched = 0u8;
-            for (entry, (key, value)) in batch.iter_mut().zip(answers.by_ref()) {
-                touched ^= key.as_bytes().first().copied().unwrap_or(0);
-                *entry = Some((key.as_str(), value, is_blank(value)));
-                filled += 1;
-            }
-            std::hint::black_box(touched);
-            for (key, value, blank) in batch.iter().flatten() {
-                match layout.lookup.get(key) {
-                    Some(&node) => {
-                        if let Some(slot) = self.v.nodes[node].slot {
-                            slots[slot].value = Some(*value);
-                            slots[slot].blank = *blank;
+        if let Some(mut members) = object.members() {
+            while let Some((key, value)) = members.next_raw() {
+                match layout.lookup.get_bytes(key) {
+                    Some(&(_, slot)) => {
+                        if let Some(slot) = slots.get_mut(slot) {
+                            slot.value = Some(value);
+                            slot.blank = value.is_blank();
                         }
                     }
-                    None => unknown.push(*key),
+                    None => unknown.push(std::str::from_utf8(key).unwrap_or_default()),
                 }
-            }
-            if filled < BATCH {
-                break;
             }
         }
         Frame {
@@ -232,7 +213,7 @@ impl<'v> Eval<'v> {
     }
 
     /// The effective answer to `node` seen from `frame`: present, shown and not empty.
-    fn effective<'a>(&self, frame: &Frame<'a, '_>, node: usize) -> Option<&'a Value> {
+    fn effective<'a>(&self, frame: &Frame<'a, '_>, node: usize) -> Option<Answer<'a>> {
         let holder = self.frame_of(frame, node)?;
         let slot = &holder.slots[self.v.nodes[node].slot?];
         let value = slot.value?;
@@ -246,10 +227,10 @@ impl<'v> Eval<'v> {
     pub(crate) fn answered(&self, frame: &Frame<'_, '_>, node: usize) -> bool {
         match self.effective(frame, node) {
             None => false,
-            Some(Value::Bool(ticked)) => {
-                *ticked || self.v.nodes[node].answer_kind != AnswerKind::Declaration
+            Some(value) => {
+                value.kind() != Kind::False
+                    || self.v.nodes[node].answer_kind != AnswerKind::Declaration
             }
-            Some(_) => true,
         }
     }
 
@@ -333,7 +314,7 @@ impl<'v> Eval<'v> {
             CExpr::Includes(choices, code, negated) => {
                 match (self.eval(frame, choices), self.eval(frame, code)) {
                     (Val::Codes(codes), Val::Str(code)) => {
-                        Val::Bool(holds_code(codes, code) != *negated)
+                        Val::Bool(holds_code(codes.items().into_iter().flatten(), code) != *negated)
                     }
                     _ => Val::Unknown,
                 }
@@ -432,14 +413,16 @@ impl<'v> Eval<'v> {
         };
         let entries = match self.effective(frame, block) {
             None => return true,
-            Some(Value::Array(entries)) => entries,
-            Some(_) => return false,
+            Some(value) => match value.items() {
+                Some(entries) => entries,
+                None => return false,
+            },
         };
         for entry in entries {
-            let Value::Object(object) = entry else {
+            if entry.kind() != Kind::Object {
                 return false;
-            };
-            let entry = self.frame(level, object, Some(holder));
+            }
+            let entry = self.frame(level, entry, Some(holder));
             if !visit(&entry) {
                 break;
             }
@@ -451,17 +434,19 @@ impl<'v> Eval<'v> {
         let Some(value) = self.effective(frame, node) else {
             return Val::Unknown;
         };
-        match (self.v.nodes[node].answer_kind, value) {
-            (AnswerKind::Bool | AnswerKind::Declaration, Value::Bool(value)) => Val::Bool(*value),
-            (AnswerKind::Number, Value::Number(number)) => {
-                number.as_f64().map_or(Val::Unknown, Val::Num)
-            }
-            (AnswerKind::Code, Value::String(code)) => Val::Str(code),
-            (AnswerKind::Text, Value::String(text)) => Val::Str(trim(text)),
-            (AnswerKind::Date, Value::String(text)) => {
-                parse_date(text).map_or(Val::Unknown, Val::Date)
-            }
-            (AnswerKind::Codes, Value::Array(codes)) => Val::Codes(codes),
+        match (self.v.nodes[node].answer_kind, value.kind()) {
+            (AnswerKind::Bool | AnswerKind::Declaration, Kind::True) => Val::Bool(true),
+            (AnswerKind::Bool | AnswerKind::Declaration, Kind::False) => Val::Bool(false),
+            (AnswerKind::Number, _) => value.as_f64().map_or(Val::Unknown, Val::Num),
+            (AnswerKind::Code, _) => value.as_str().map_or(Val::Unknown, Val::Str),
+            (AnswerKind::Text, _) => value
+                .as_str()
+                .map_or(Val::Unknown, |text| Val::Str(trim(text))),
+            (AnswerKind::Date, _) => value
+                .as_str()
+                .and_then(parse_date)
+                .map_or(Val::Unknown, Val::Date),
+            (AnswerKind::Codes, Kind::List) => Val::Codes(value),
             _ => Val::Unknown,
         }
     }
@@ -573,24 +558,7 @@ fn trim(text: &str) -> &str {
     }
 }
 
-/// Whether an answer is empty: null, blank text or an empty list. Empty answers count as
-/// unanswered in rules; validation says to leave them out.
-pub(crate) fn is_blank(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        // Most answers start with a visible ASCII character: no need to trim them.
-        Value::String(text) => match text.as_bytes().first() {
-            Some(byte) if byte.is_ascii_graphic() => false,
-            _ => text.trim().is_empty(),
-        },
-        Value::Array(items) => items.is_empty(),
-        _ => false,
-    }
-}
-
 /// Whether a list of answers holds `code` as one of its items.
-pub(crate) fn holds_code(items: &[Value], code: &str) -> bool {
-    items
-        .iter()
-        .any(|item| item.as_str().is_some_and(|item| table::same(item, code)))
+pub(crate) fn holds_code<'a>(mut items: impl Iterator<Item = Answer<'a>>, code: &str) -> bool {
+    items.any(|item| item.as_str().is_some_and(|item| table::same(item, code)))
 }

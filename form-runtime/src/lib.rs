@@ -31,7 +31,7 @@ mod table;
 mod validate;
 mod walk;
 
-pub use answers::{AnswerLimits, AnswersError, parse_answers};
+pub use answers::{AnswerLimits, Answers, AnswersError, AsAnswers, parse_answers};
 pub use compiled::{CompileError, Validator};
 pub use error::{ErrorCode, ValidationError};
 /// A calendar date, as `today` and date answers are given (re-exported from `jiff`).
@@ -67,7 +67,7 @@ pub struct EmbeddingGuide;
 /// build a [`Validator`] once and reuse it: this prepares the form on every call.
 pub fn validate(
     form: &Form,
-    answers: &serde_json::Value,
+    answers: &(impl AsAnswers + ?Sized),
     options: &ValidateOptions,
 ) -> Result<Vec<ValidationError>, CompileError> {
     Ok(Validator::new(form)?.validate(answers, options))

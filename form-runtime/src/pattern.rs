@@ -21,7 +21,14 @@ const DETERMINIZE_SIZE_LIMIT: usize = 2 << 20;
 #[derive(Debug)]
 pub(crate) enum Pattern {
     /// The DFA of the pattern, anchored at both ends, and its start state.
-    Dfa(Box<dense::DFA<Vec<u32>>>, StateID),
+    Dfa {
+        dfa: Box<dense::DFA<Vec<u32>>>,
+        start: StateID,
+        /// Whether a text it matches may hold a control character
+        /// ([`formats::is_forbidden_control`]): when not, a match proves there is none, and the
+        /// text need not be scanned for them.
+        controls: bool,
+    },
     /// The pattern, anchored at both ends, for the regex crate's engine.
     Regex(Regex),
 }
@@ -51,13 +58,26 @@ impl Pattern {
         let start = dfa
             .start_state(&start::Config::new().anchored(Anchored::Yes))
             .ok()?;
-        Some(Pattern::Dfa(Box::new(dfa), start))
+        let controls = admits_controls(&dfa, start);
+        Some(Pattern::Dfa {
+            dfa: Box::new(dfa),
+            start,
+            controls,
+        })
+    }
+
+    /// Whether a text that matches may hold a control character. True unless proved otherwise.
+    pub(crate) fn admits_controls(&self) -> bool {
+        match self {
+            Pattern::Dfa { controls, .. } => *controls,
+            Pattern::Regex(_) => true,
+        }
     }
 
     /// Whether the whole of `text` matches.
     pub(crate) fn is_match(&self, text: &str) -> bool {
         match self {
-            Pattern::Dfa(dfa, start) => {
+            Pattern::Dfa { dfa, start, .. } => {
                 let mut state = *start;
                 for &byte in text.as_bytes() {
                     state = dfa.next_state(state, byte);
@@ -71,6 +91,37 @@ impl Pattern {
             Pattern::Regex(regex) => regex.is_match(text),
         }
     }
+}
+
+/// Whether any state reachable from `start` goes on through a control character (a C0 control
+/// byte other than tab and line breaks, DEL, or a C1 control: `C2` then `80` to `9F`) to a state
+/// that is not dead. When none does, no text the DFA matches holds one.
+fn admits_controls(dfa: &dense::DFA<Vec<u32>>, start: StateID) -> bool {
+    let controls = (0u8..0x20)
+        .filter(|byte| !matches!(byte, b'\t' | b'\n' | b'\r'))
+        .chain([0x7f]);
+    let mut seen = std::collections::HashSet::from([start]);
+    let mut queue = vec![start];
+    while let Some(state) = queue.pop() {
+        let alive = |next: StateID| !dfa.is_dead_state(next);
+        if controls
+            .clone()
+            .any(|byte| alive(dfa.next_state(state, byte)))
+        {
+            return true;
+        }
+        let after_c2 = dfa.next_state(state, 0xc2);
+        if alive(after_c2) && (0x80..=0x9f).any(|byte| alive(dfa.next_state(after_c2, byte))) {
+            return true;
+        }
+        for byte in 0..=u8::MAX {
+            let next = dfa.next_state(state, byte);
+            if alive(next) && seen.insert(next) {
+                queue.push(next);
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -111,7 +162,35 @@ mod tests {
     fn the_usual_patterns_get_a_dfa() {
         for pattern in PATTERNS.iter().copied().chain(formats()) {
             let prepared = Pattern::whole(pattern).unwrap();
-            assert!(matches!(prepared, Pattern::Dfa(..)), "{pattern}");
+            assert!(matches!(prepared, Pattern::Dfa { .. }), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn knows_which_patterns_admit_control_characters() {
+        let admits = |pattern: &str| Pattern::whole(pattern).unwrap().admits_controls();
+        for clean in [
+            r"[A-Za-z][A-Za-z' -]*",
+            r"[0-9]{10}",
+            r"café|naïve|😀+",
+            formats::PHONE_PATTERN,
+            formats::POSTCODE_PATTERN,
+            formats::NHS_NUMBER_PATTERN,
+            formats::UPN_PATTERN,
+            r"a\tb",
+        ] {
+            assert!(!admits(clean), "{clean}");
+        }
+        // `\s` holds U+0085 (a C1 control), `[^@\s]` every C0 control, `.` nearly everything;
+        // a pattern the DFA cannot run is not looked into.
+        for admitting in [
+            formats::EMAIL_PATTERN,
+            r".*",
+            r"\w+(\s\w+)*",
+            r"a\x07b",
+            r"\bword\b.*",
+        ] {
+            assert!(admits(admitting), "{admitting}");
         }
     }
 
@@ -152,6 +231,23 @@ mod tests {
     });
 
     proptest! {
+        /// A pattern said to admit no control character matches no text that holds one.
+        #[test]
+        fn clean_patterns_match_no_control_character(
+            text in "[a-zA-Z0-9 @.'+()-]{0,8}",
+            control in prop::sample::select(vec!['\0', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}']),
+            at in any::<prop::sample::Index>(),
+        ) {
+            let mut chars: Vec<char> = text.chars().collect();
+            chars.insert(at.index(chars.len() + 1), control);
+            let text: String = chars.into_iter().collect();
+            for (pattern, prepared, _) in PREPARED.iter() {
+                if !prepared.admits_controls() {
+                    prop_assert!(!prepared.is_match(&text), "{} matched {:?}", pattern, text);
+                }
+            }
+        }
+
         /// The DFA gives the regex crate's verdict, on texts near the patterns' languages.
         #[test]
         fn dfa_agrees_with_the_regex_crate(

@@ -5,9 +5,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::Date;
+use crate::answers::{Answer, Answers, AsAnswers, Kind};
 use crate::compiled::{NodeKind, QKind, Validator, audience_index};
 use crate::error::{ErrorCode, ValidationError};
-use crate::eval::{Eval, Frame, is_blank};
+use crate::eval::{Eval, Frame};
 use crate::validate::{Mode, Seg, ValidateOptions, pointer};
 
 /// Which sections and elements are shown for some answers.
@@ -72,11 +73,16 @@ impl Validator {
     /// Which sections and elements are shown for `answers` on `today`. Missing answers are
     /// unanswered, never an error; answers that are not an object show what an empty
     /// submission shows.
-    pub fn visibility(&self, answers: &Value, today: Date) -> Visibility {
-        let empty = Map::new();
-        let object = answers.as_object().unwrap_or(&empty);
+    pub fn visibility(&self, answers: &(impl AsAnswers + ?Sized), today: Date) -> Visibility {
+        let answers = answers.as_answers();
+        let empty = Answers::empty();
+        let root = if answers.root().kind() == Kind::Object {
+            answers.root()
+        } else {
+            empty.root()
+        };
         let ev = Eval::new(self, today);
-        let root = ev.frame(0, object, None);
+        let root = ev.frame(0, root, None);
         let mut out = Visibility {
             sections: Vec::new(),
             elements: Vec::new(),
@@ -105,12 +111,12 @@ impl Validator {
             out.push((pointer(path), shown));
             if let (true, NodeKind::Repeat { level, .. }, Some(slot)) =
                 (shown, &node.kind, node.slot)
-                && let Some(Value::Array(entries)) = frame.slots[slot].value
+                && let Some(entries) = frame.slots[slot].value.and_then(Answer::items)
             {
-                for (position, entry) in entries.iter().enumerate() {
-                    if let Value::Object(object) = entry {
+                for (position, entry) in entries.enumerate() {
+                    if entry.kind() == Kind::Object {
                         path.push(Seg::Index(position));
-                        let entry = ev.frame(*level, object, Some(frame));
+                        let entry = ev.frame(*level, entry, Some(frame));
                         self.visibility_of(ev, &entry, &self.levels[*level].elements, path, out);
                         path.pop();
                     }
@@ -124,7 +130,13 @@ impl Validator {
     /// complete. Required answers are enforced whatever `options.mode` says; the audience
     /// only decides which sections exist for it (a section it does not see is hidden), so
     /// pass the whole record.
-    pub fn completeness(&self, answers: &Value, options: &ValidateOptions) -> Vec<SectionStatus> {
+    pub fn completeness(
+        &self,
+        answers: &(impl AsAnswers + ?Sized),
+        options: &ValidateOptions,
+    ) -> Vec<SectionStatus> {
+        let answers = answers.as_answers();
+        let answers: &Answers = &answers;
         let whole = ValidateOptions {
             audience: None,
             mode: Mode::Submit,
@@ -132,8 +144,6 @@ impl Validator {
         };
         let mut errors = self.collect(answers, &whole).errors;
         let visibility = self.visibility(answers, options.today);
-        let empty = Map::new();
-        let object = answers.as_object().unwrap_or(&empty);
         let mut out = Vec::new();
         for (index, (section, (_, shown))) in
             self.sections.iter().zip(visibility.sections).enumerate()
@@ -150,9 +160,10 @@ impl Validator {
                     matches!(error.code, ErrorCode::Required | ErrorCode::MinEntries)
                 });
             let started = section.elements.iter().any(|&node| {
-                object
+                answers
+                    .root()
                     .get(&self.nodes[node].id)
-                    .is_some_and(|value| !is_blank(value) && value != &Value::Bool(false))
+                    .is_some_and(|value| !value.is_blank() && value.kind() != Kind::False)
             });
             let state = if !shown || !seen {
                 SectionState::Hidden
@@ -184,85 +195,54 @@ impl Validator {
     /// when a parent changes an earlier answer. Keys the form does not know are kept (the
     /// validation reports them; nothing is lost silently). Answers that are not an object are
     /// returned unchanged.
-    pub fn normalize(&self, answers: &Value, today: Date) -> Value {
-        let Value::Object(object) = answers else {
-            return answers.clone();
-        };
-        let tidy = Value::Object(self.tidy(0, object));
-        let Value::Object(object) = &tidy else {
-            return tidy;
-        };
-        let ev = Eval::new(self, today);
-        let root = ev.frame(0, object, None);
-        Value::Object(self.drop_hidden(&ev, &root, object))
-    }
-
-    /// Trims text and drops empty answers, at `level` and below.
-    fn tidy(&self, level: usize, object: &Map<String, Value>) -> Map<String, Value> {
-        let layout = &self.levels[level];
-        let mut out = Map::new();
-        for (key, value) in object {
-            let node = layout.lookup.get(key).map(|&node| &self.nodes[node]);
-            let Some(node) = node else {
-                out.insert(key.clone(), value.clone());
-                continue;
-            };
-            if is_blank(value) {
-                continue;
-            }
-            let value = match (&node.kind, value) {
-                (
-                    NodeKind::Question(QKind::Text { .. } | QKind::Formatted(..)),
-                    Value::String(text),
-                ) => Value::String(text.trim().to_owned()),
-                (NodeKind::Repeat { level, .. }, Value::Array(entries)) => Value::Array(
-                    entries
-                        .iter()
-                        .map(|entry| match entry {
-                            Value::Object(entry) => Value::Object(self.tidy(*level, entry)),
-                            other => other.clone(),
-                        })
-                        .collect(),
-                ),
-                (_, value) => value.clone(),
-            };
-            out.insert(key.clone(), value);
+    pub fn normalize(&self, answers: &(impl AsAnswers + ?Sized), today: Date) -> Value {
+        let answers = answers.as_answers();
+        let root = answers.root();
+        if root.kind() != Kind::Object {
+            return root.to_value();
         }
-        out
+        let ev = Eval::new(self, today);
+        let frame = ev.frame(0, root, None);
+        Value::Object(self.tidy(&ev, &frame, root))
     }
 
-    fn drop_hidden<'a>(
+    /// The members of `object`, the answers of `frame`, tidied: text trimmed, empty and hidden
+    /// answers dropped, at its level and below. (Rules read blank answers as unanswered and
+    /// text trimmed, so what is shown is the same before and after tidying.)
+    fn tidy<'a>(
         &'a self,
         ev: &Eval<'a>,
         frame: &Frame<'a, '_>,
-        object: &'a Map<String, Value>,
+        object: Answer<'a>,
     ) -> Map<String, Value> {
         let layout = &self.levels[frame.level];
         let mut out = Map::new();
-        for (key, value) in object {
-            let Some(&index) = layout.lookup.get(key) else {
-                out.insert(key.clone(), value.clone());
+        for (key, value) in object.members().into_iter().flatten() {
+            let Some(&(index, _)) = layout.lookup.get(key) else {
+                out.insert(key.to_owned(), value.to_value());
                 continue;
             };
-            if !ev.visible(frame, index) {
+            if value.is_blank() || !ev.visible(frame, index) {
                 continue;
             }
-            let value = match (&self.nodes[index].kind, value) {
-                (NodeKind::Repeat { level, .. }, Value::Array(entries)) => Value::Array(
+            let tidied = match (&self.nodes[index].kind, value.as_str(), value.items()) {
+                (NodeKind::Question(QKind::Text { .. } | QKind::Formatted(..)), Some(text), _) => {
+                    Value::String(text.trim().to_owned())
+                }
+                (NodeKind::Repeat { level, .. }, _, Some(entries)) => Value::Array(
                     entries
-                        .iter()
-                        .map(|entry| match entry {
-                            Value::Object(entry_object) => {
-                                let entry = ev.frame(*level, entry_object, Some(frame));
-                                Value::Object(self.drop_hidden(ev, &entry, entry_object))
+                        .map(|entry| match entry.kind() {
+                            Kind::Object => {
+                                let entry_frame = ev.frame(*level, entry, Some(frame));
+                                Value::Object(self.tidy(ev, &entry_frame, entry))
                             }
-                            other => other.clone(),
+                            _ => entry.to_value(),
                         })
                         .collect(),
                 ),
-                (_, value) => value.clone(),
+                _ => value.to_value(),
             };
-            out.insert(key.clone(), value);
+            out.insert(key.to_owned(), tidied);
         }
         out
     }

@@ -1,41 +1,61 @@
 //! A read-only string lookup table, built once per form: answer keys to elements, and the
 //! codes of each choice list. Validation looks up every key and code of every submission, so
-//! a lookup is one short hash and one comparison, whatever the size of the list.
+//! a look-up is one short hash and one comparison, whatever the size of the list.
 
-/// Strings and their values in an open-addressed table (linear probing, at most half full).
-#[derive(Debug, Clone, Default)]
+/// Strings and their values in an open-addressed table (linear probing, at most half full),
+/// with the keys' bytes kept together. The hash is seeded, and the seed is chosen when the table
+/// is built so that as many keys as possible sit in their own bucket: a look-up is then one hash,
+/// one bucket and one comparison.
+#[derive(Debug, Clone)]
 pub(crate) struct Table<V> {
-    entries: Vec<(String, V)>,
-    /// Indices into `entries` plus one; 0 is an empty bucket. Its length is a power of two.
-    buckets: Vec<u32>,
+    /// The keys' bytes, one after another.
+    text: String,
+    /// Its length is a power of two.
+    buckets: Vec<Option<Bucket<V>>>,
+    seed: u64,
 }
 
-/// A multiply-rotate hash over eight bytes at a time (as in rustc's FxHash), with the length
-/// mixed in: short keys hash in a handful of cycles. The last bytes are read as one word that
-/// overlaps the ones before (or as two halves of a short key), never copied byte by byte.
-fn hash(key: &str) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let bytes = key.as_bytes();
-    let mut hash = (bytes.len() as u64).wrapping_mul(K);
-    let mut mix = |word: u64| hash = (hash.rotate_left(5) ^ word).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        mix(word(chunk));
+#[derive(Debug, Clone)]
+struct Bucket<V> {
+    /// Where the key's bytes are in `text`.
+    start: usize,
+    len: usize,
+    value: V,
+}
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Table {
+            text: String::new(),
+            buckets: Vec::new(),
+            seed: 0,
+        }
     }
+}
+
+/// How many seeds are tried when a table is built, looking for one that gives every key a
+/// bucket of its own.
+const SEEDS: u64 = 32;
+
+/// A hash of a key's length and of its first and last eight bytes (or fewer, for a short key),
+/// whatever its length: keys and codes are short and mostly differ at their ends, and the table
+/// compares the whole key anyway. A multiply-fold of two words, as in the wyhash family.
+#[inline]
+pub(crate) fn hash(bytes: &[u8], seed: u64) -> u64 {
+    const K0: u64 = 0xa076_1d64_78bd_642f;
+    const K1: u64 = 0xe703_7ed1_a0b4_28db;
     let len = bytes.len();
-    if !chunks.remainder().is_empty() {
-        mix(match len {
-            8.. => word(&bytes[len - 8..]),
-            4.. => u64::from(half(&bytes[..4])) | u64::from(half(&bytes[len - 4..])) << 32,
-            _ => {
-                u64::from(bytes[0])
-                    | u64::from(bytes[len / 2]) << 8
-                    | u64::from(bytes[len - 1]) << 16
-            }
-        });
-    }
-    // The high bits are the best mixed: fold them down for the bucket index.
-    hash ^ (hash >> 29)
+    let (first, last) = match len {
+        8.. => (word(bytes), word(&bytes[len - 8..])),
+        4.. => (u64::from(half(bytes)), u64::from(half(&bytes[len - 4..]))),
+        1.. => (
+            u64::from(bytes[0]) | u64::from(bytes[len / 2]) << 8 | u64::from(bytes[len - 1]) << 16,
+            0,
+        ),
+        0 => (0, 0),
+    };
+    let folded = u128::from(first ^ seed ^ K0) * u128::from(last ^ (len as u64) ^ K1);
+    (folded as u64) ^ ((folded >> 64) as u64)
 }
 
 /// Whether two strings are the same. Keys and codes are short: compared a word at a time
@@ -43,7 +63,12 @@ fn hash(key: &str) -> u64 {
 /// library's `memcmp`, which costs more than the comparison itself.
 #[inline]
 pub(crate) fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`same`], on bytes.
+#[inline(always)]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let len = a.len();
     if len != b.len() {
         return false;
@@ -83,40 +108,69 @@ fn half(bytes: &[u8]) -> u32 {
 impl<V> Table<V> {
     /// A table of `entries`; a later duplicate key is ignored.
     pub(crate) fn new(entries: impl IntoIterator<Item = (String, V)>) -> Table<V> {
-        let mut table = Table {
-            entries: Vec::new(),
-            buckets: Vec::new(),
-        };
-        let entries: Vec<(String, V)> = entries.into_iter().collect();
-        let size = (entries.len() * 2).next_power_of_two().max(8);
-        table.buckets = vec![0; size];
-        for (key, value) in entries {
-            if table.get(&key).is_some() {
-                continue;
+        let mut seen = std::collections::HashSet::new();
+        let keys: Vec<(String, V)> = entries
+            .into_iter()
+            .filter(|(key, _)| seen.insert(key.clone()))
+            .collect();
+        let size = (keys.len() * 2).next_power_of_two().max(8);
+        let mask = size - 1;
+        // The seed that leaves the fewest keys outside their own bucket.
+        let displaced = |seed: u64| {
+            let mut taken = vec![false; size];
+            let mut displaced = 0;
+            for (key, _) in &keys {
+                let home = (hash(key.as_bytes(), seed) as usize) & mask;
+                if std::mem::replace(&mut taken[home], true) {
+                    displaced += 1;
+                }
             }
-            let mask = size - 1;
-            let mut bucket = (hash(&key) as usize) & mask;
-            while table.buckets[bucket] != 0 {
+            displaced
+        };
+        let seed = (0..SEEDS)
+            .map(|seed| seed.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .min_by_key(|&seed| displaced(seed))
+            .unwrap_or(0);
+        let mut table = Table {
+            text: String::new(),
+            buckets: (0..size).map(|_| None).collect(),
+            seed,
+        };
+        for (key, value) in keys {
+            let mut bucket = (hash(key.as_bytes(), seed) as usize) & mask;
+            while table.buckets[bucket].is_some() {
                 bucket = (bucket + 1) & mask;
             }
-            table.entries.push((key, value));
-            table.buckets[bucket] = u32::try_from(table.entries.len()).unwrap_or(u32::MAX);
+            table.buckets[bucket] = Some(Bucket {
+                start: table.text.len(),
+                len: key.len(),
+                value,
+            });
+            table.text.push_str(&key);
         }
         table
     }
 
     /// The value of `key`.
+    #[inline]
     pub(crate) fn get(&self, key: &str) -> Option<&V> {
-        if self.buckets.is_empty() {
-            return None;
-        }
-        let mask = self.buckets.len() - 1;
-        let mut bucket = (hash(key) as usize) & mask;
+        self.get_bytes(key.as_bytes())
+    }
+
+    /// The value of the key whose bytes are `key`.
+    #[inline]
+    pub(crate) fn get_bytes(&self, key: &[u8]) -> Option<&V> {
+        let mask = self.buckets.len().checked_sub(1)?;
+        let mut bucket = (hash(key, self.seed) as usize) & mask;
+        let text = self.text.as_bytes();
         loop {
-            let slot = self.buckets[bucket] as usize;
-            let (known, value) = self.entries.get(slot.checked_sub(1)?)?;
-            if same(known, key) {
-                return Some(value);
+            let found = self.buckets.get(bucket)?.as_ref()?;
+            if found.len == key.len()
+                && text
+                    .get(found.start..found.start + found.len)
+                    .is_some_and(|known| same_bytes(known, key))
+            {
+                return Some(&found.value);
             }
             bucket = (bucket + 1) & mask;
         }

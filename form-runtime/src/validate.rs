@@ -1,8 +1,8 @@
 //! Validating a submission: every error, in document order, each with the JSON Pointer of
 //! the answer, a stable code and a message for the person filling the form.
 
+use crate::answers::{Answer, AsAnswers, Kind};
 use jiff::civil::Date;
-use serde_json::Value;
 
 use crate::compiled::{CCheck, Format, NodeKind, QKind, Requirement, Validator, audience_index};
 use crate::error::{ErrorCode, ValidationError};
@@ -165,7 +165,11 @@ impl Sink for First {
 
 impl Validator {
     /// Every error in `answers`, in document order (then unknown keys).
-    pub fn validate(&self, answers: &Value, options: &ValidateOptions) -> Vec<ValidationError> {
+    pub fn validate(
+        &self,
+        answers: &(impl AsAnswers + ?Sized),
+        options: &ValidateOptions,
+    ) -> Vec<ValidationError> {
         self.collect(answers, options)
             .errors
             .into_iter()
@@ -175,15 +179,21 @@ impl Validator {
 
     /// Whether `answers` has no error: the same verdict as [`Validator::validate`] returning
     /// nothing, but it stops at the first error and builds no messages.
-    pub fn is_valid(&self, answers: &Value, options: &ValidateOptions) -> bool {
+    pub fn is_valid(&self, answers: &(impl AsAnswers + ?Sized), options: &ValidateOptions) -> bool {
+        let answers = answers.as_answers();
         let mut walker = Walker::new(self, options, First::default());
-        walker.run(answers);
+        walker.run(answers.root());
         !walker.sink.failed
     }
 
-    pub(crate) fn collect(&self, answers: &Value, options: &ValidateOptions) -> Collect {
+    pub(crate) fn collect(
+        &self,
+        answers: &(impl AsAnswers + ?Sized),
+        options: &ValidateOptions,
+    ) -> Collect {
+        let answers = answers.as_answers();
         let mut walker = Walker::new(self, options, Collect::default());
-        walker.run(answers);
+        walker.run(answers.root());
         walker.sink
     }
 }
@@ -207,20 +217,21 @@ impl<'a, S: Sink> Walker<'a, S> {
         }
     }
 
-    fn run(&mut self, answers: &'a Value) {
-        let Value::Object(object) = answers else {
-            let found = crate::answers::describe_json(answers);
+    fn run(&mut self, answers: Answer<'a>) {
+        if answers.kind() != Kind::Object {
+            let found = answers.describe();
             self.sink.push(None, &[], ErrorCode::WrongType, None, || {
                 format!("The answers must be an object keyed by question id, not {found}")
             });
             return;
         };
         let v = self.ev.v;
-        let root = self.ev.frame(0, object, None);
+        let root = self.ev.frame(0, answers, None);
         for (index, section) in v.sections.iter().enumerate() {
-            self.elements(&root, &section.elements);
+            let shown = self.ev.section_visible(&root, index);
+            self.elements(&root, &section.elements, shown);
             let writable = self.audience.is_none_or(|a| section.writable_by[a]);
-            if writable && self.ev.section_visible(&root, index) {
+            if writable && shown {
                 self.checks(&root, &section.checks, Some(index));
             }
             if self.sink.stopped() {
@@ -231,9 +242,10 @@ impl<'a, S: Sink> Walker<'a, S> {
         self.unknown(&root, None);
     }
 
-    fn elements(&mut self, frame: &Frame<'a, '_>, elements: &'a [usize]) {
+    /// Checks `elements` of `frame`, whose section or block entry is `shown` or not.
+    fn elements(&mut self, frame: &Frame<'a, '_>, elements: &'a [usize], shown: bool) {
         for &node in elements {
-            self.element(frame, node);
+            self.element(frame, node, shown);
             if self.sink.stopped() {
                 return;
             }
@@ -262,7 +274,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         }
     }
 
-    fn element(&mut self, frame: &Frame<'a, '_>, index: usize) {
+    fn element(&mut self, frame: &Frame<'a, '_>, index: usize, container_shown: bool) {
         let v = self.ev.v;
         let node = &v.nodes[index];
         let Some(slot) = node.slot else {
@@ -292,7 +304,10 @@ impl<'a, S: Sink> Walker<'a, S> {
                 return;
             }
         }
-        if !self.ev.visible(frame, index) {
+        // A question without a rule of its own is shown with its section or entry; a rule is
+        // evaluated (and remembered for the rules that read the question).
+        let shown = container_shown && (node.visible.is_none() || self.ev.visible(frame, index));
+        if !shown {
             if value.is_some() {
                 self.sink
                     .push(section, &self.path, ErrorCode::HiddenAnswered, None, || {
@@ -331,11 +346,11 @@ impl<'a, S: Sink> Walker<'a, S> {
                 max,
             } => {
                 let title = &node.label;
-                let entries: &'a [Value] = match value {
-                    None => &[],
-                    Some(Value::Array(entries)) => entries,
-                    Some(other) => {
-                        let found = crate::answers::describe_json(other);
+                let entries = match value.map(|value| (value, value.items())) {
+                    None => None,
+                    Some((_, Some(entries))) => Some(entries),
+                    Some((other, None)) => {
+                        let found = other.describe();
                         self.sink
                             .push(section, &self.path, ErrorCode::WrongType, None, || {
                                 format!("{title} must be a list of entries, not {found}")
@@ -344,7 +359,8 @@ impl<'a, S: Sink> Walker<'a, S> {
                         return;
                     }
                 };
-                let len = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+                let len = u32::try_from(entries.as_ref().map_or(0, ExactSizeIterator::len))
+                    .unwrap_or(u32::MAX);
                 if let Some(min) = min
                     && !self.draft
                     && len < min.value
@@ -370,18 +386,18 @@ impl<'a, S: Sink> Walker<'a, S> {
                         });
                 }
                 let level = *level;
-                for (position, entry) in entries.iter().enumerate() {
+                for (position, entry) in entries.into_iter().flatten().enumerate() {
                     self.path.push(Seg::Index(position));
-                    match entry {
-                        Value::Object(object) => {
-                            let entry = self.ev.frame(level, object, Some(frame));
+                    match entry.kind() {
+                        Kind::Object => {
+                            let entry = self.ev.frame(level, entry, Some(frame));
                             let layout = &v.levels[level];
-                            self.elements(&entry, &layout.elements);
+                            self.elements(&entry, &layout.elements, true);
                             self.checks(&entry, &layout.checks, section);
                             self.unknown(&entry, section);
                         }
-                        other => {
-                            let found = crate::answers::describe_json(other);
+                        _ => {
+                            let found = entry.describe();
                             self.sink.push(section, &self.path, ErrorCode::WrongType, None, || {
                                 format!("Each {} must be an object keyed by question id, not {found}", lower(item))
                             });
@@ -427,7 +443,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         );
     }
 
-    fn answer(&mut self, frame: &Frame<'a, '_>, index: usize, kind: &'a QKind, value: &'a Value) {
+    fn answer(&mut self, frame: &Frame<'a, '_>, index: usize, kind: &'a QKind, value: Answer<'a>) {
         let v = self.ev.v;
         let node = &v.nodes[index];
         let section = Some(node.section);
@@ -441,7 +457,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             };
         }
         let wrong_type = |sink: &mut S, path: &[Seg<'_>], expected: &str| {
-            let found = crate::answers::describe_json(value);
+            let found = value.describe();
             sink.push(section, path, ErrorCode::WrongType, None, || {
                 format!("{} must be {expected}, not {found}", subject())
             });
@@ -454,10 +470,15 @@ impl<'a, S: Sink> Walker<'a, S> {
                 max_words,
                 pattern,
             } => {
-                let Value::String(text) = value else {
+                let Some(text) = value.as_str() else {
                     return wrong_type(&mut self.sink, &self.path, "text");
                 };
-                if self.control_characters(text, section, wording) {
+                let matched = pattern.as_ref().map(|(regex, _)| regex.is_match(text));
+                let proved_clean = matched == Some(true)
+                    && pattern
+                        .as_ref()
+                        .is_some_and(|(regex, _)| !regex.admits_controls());
+                if !proved_clean && self.control_characters(text, section, wording) {
                     return;
                 }
                 let length = CharCount::new(text);
@@ -508,34 +529,34 @@ impl<'a, S: Sink> Walker<'a, S> {
                         max.value
                     );
                 }
-                if let Some((regex, message)) = pattern
-                    && !regex.is_match(text)
-                {
+                if let (Some((_, message)), Some(false)) = (pattern, matched) {
                     push!(ErrorCode::Pattern, message, "{}", wording.correct_format());
                 }
             }
             QKind::Formatted(format, regex) => {
-                let Value::String(text) = value else {
+                let Some(text) = value.as_str() else {
                     return wrong_type(&mut self.sink, &self.path, "text");
                 };
-                if self.control_characters(text, section, wording) {
+                // A text of the format's shape holds no control character (but for email).
+                let matched = regex.is_match(text);
+                let proved_clean = matched && !regex.admits_controls();
+                if !proved_clean && self.control_characters(text, section, wording) {
                     return;
                 }
                 let (code, ok) = match format {
                     Format::Email => (
                         ErrorCode::Email,
-                        !CharCount::new(text).over(formats::EMAIL_MAX_LENGTH)
-                            && regex.is_match(text),
+                        matched && !CharCount::new(text).over(formats::EMAIL_MAX_LENGTH),
                     ),
-                    Format::Phone => (ErrorCode::Phone, regex.is_match(text)),
-                    Format::Postcode => (ErrorCode::Postcode, regex.is_match(text)),
+                    Format::Phone => (ErrorCode::Phone, matched),
+                    Format::Postcode => (ErrorCode::Postcode, matched),
                     Format::NhsNumber => (
                         ErrorCode::NhsNumber,
-                        regex.is_match(text) && formats::nhs_number_check_digit_ok(text),
+                        matched && formats::nhs_number_check_digit_ok(text),
                     ),
                     Format::Upn => (
                         ErrorCode::Upn,
-                        regex.is_match(text) && formats::upn_check_letter_ok(text),
+                        matched && formats::upn_check_letter_ok(text),
                     ),
                 };
                 if !ok {
@@ -554,10 +575,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 max,
                 decimals,
             } => {
-                let Value::Number(number) = value else {
-                    return wrong_type(&mut self.sink, &self.path, "a number");
-                };
-                let Some(x) = number.as_f64() else {
+                let Some(x) = value.as_f64() else {
                     return wrong_type(&mut self.sink, &self.path, "a number");
                 };
                 if *integer && x.fract() != 0.0 {
@@ -591,7 +609,10 @@ impl<'a, S: Sink> Walker<'a, S> {
                     );
                 }
                 if let Some(places) = decimals
-                    && decimal_places(number) > places.value
+                    && value
+                        .as_number()
+                        .map_or(0, |number| decimal_places(&number))
+                        > places.value
                 {
                     push!(
                         ErrorCode::Decimals,
@@ -603,7 +624,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 }
             }
             QKind::Date(bounds) => {
-                let Value::String(text) = value else {
+                let Some(text) = value.as_str() else {
                     return wrong_type(&mut self.sink, &self.path, "a date written YYYY-MM-DD");
                 };
                 let Some(date) = parse_date(text) else {
@@ -637,7 +658,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 }
             }
             QKind::YesNo | QKind::Declaration => {
-                let Value::Bool(answer) = value else {
+                let Some(answer) = value.as_bool() else {
                     return wrong_type(&mut self.sink, &self.path, "true or false");
                 };
                 if matches!(kind, QKind::Declaration) && !answer {
@@ -645,7 +666,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 }
             }
             QKind::Choice { codes } => {
-                let Value::String(code) = value else {
+                let Some(code) = value.as_str() else {
                     return wrong_type(
                         &mut self.sink,
                         &self.path,
@@ -667,15 +688,16 @@ impl<'a, S: Sink> Walker<'a, S> {
                 max_selected,
                 exclusive,
             } => {
-                let Value::Array(items) = value else {
+                let Some(items) = value.items() else {
                     return wrong_type(&mut self.sink, &self.path, "a list of codes");
                 };
+                let count = items.len();
                 let list = &v.code_lists[*codes];
                 let mut exclusive_seen = false;
-                for (position, item) in items.iter().enumerate() {
+                for (position, item) in items.clone().enumerate() {
                     self.path.push(Seg::Index(position));
-                    match item {
-                        Value::String(code) => {
+                    match item.as_str() {
+                        Some(code) => {
                             let is_exclusive =
                                 exclusive.as_ref().is_some_and(|(c, _)| same(c, code));
                             exclusive_seen |= is_exclusive;
@@ -686,7 +708,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                                     "{} from the list",
                                     wording.select()
                                 );
-                            } else if holds_code(&items[..position], code) {
+                            } else if holds_code(items.clone().take(position), code) {
                                 push!(
                                     ErrorCode::DuplicateChoice,
                                     &None,
@@ -694,8 +716,8 @@ impl<'a, S: Sink> Walker<'a, S> {
                                 );
                             }
                         }
-                        other => {
-                            let found = crate::answers::describe_json(other);
+                        None => {
+                            let found = item.describe();
                             self.sink
                                 .push(section, &self.path, ErrorCode::WrongType, None, || {
                                     format!("Each choice must be a code, not {found}")
@@ -706,7 +728,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 }
                 if let Some((_, label)) = exclusive
                     && exclusive_seen
-                    && items.len() > 1
+                    && count > 1
                 {
                     push!(
                         ErrorCode::Exclusive,
@@ -714,7 +736,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                         "Select “{label}” or select other choices, not both"
                     );
                 }
-                let count = u32::try_from(items.len()).unwrap_or(u32::MAX);
+                let count = u32::try_from(count).unwrap_or(u32::MAX);
                 if let Some(min) = min_selected
                     && count < min.value
                     && !exclusive_seen
@@ -744,13 +766,15 @@ impl<'a, S: Sink> Walker<'a, S> {
                 min_files,
                 max_files,
             } => {
-                let documents: &'a [Value] = if max_files.value > 1 {
-                    match value {
-                        Value::Array(items) => items,
-                        _ => return wrong_type(&mut self.sink, &self.path, "a list of documents"),
+                let documents: Vec<Answer<'a>> = if max_files.value > 1 {
+                    match value.items() {
+                        Some(items) => items.collect(),
+                        None => {
+                            return wrong_type(&mut self.sink, &self.path, "a list of documents");
+                        }
                     }
                 } else {
-                    std::slice::from_ref(value)
+                    vec![value]
                 };
                 let count = u32::try_from(documents.len()).unwrap_or(u32::MAX);
                 if count > max_files.value {
@@ -772,7 +796,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     );
                 }
                 let listed = max_files.value > 1;
-                for (position, document) in documents.iter().enumerate() {
+                for (position, &document) in documents.iter().enumerate() {
                     if listed {
                         self.path.push(Seg::Index(position));
                     }
@@ -935,19 +959,16 @@ fn decimal_places(number: &serde_json::Number) -> u32 {
 }
 
 /// A document reference: exactly `{id, name, media_type, size}`, with non-empty id and name.
-fn file_reference(value: &Value) -> Option<(&str, &str, u64)> {
-    let Value::Object(object) = value else {
-        return None;
-    };
-    if object.len() != 4 {
+fn file_reference(value: Answer<'_>) -> Option<(&str, &str, u64)> {
+    if value.kind() != Kind::Object || value.len() != 4 {
         return None;
     }
-    let text = |key: &str| object.get(key).and_then(Value::as_str);
+    let text = |key: &str| value.get(key).and_then(Answer::as_str);
     text("id").filter(|id| !id.trim().is_empty())?;
     let name = text("name").filter(|name| !name.trim().is_empty())?;
     let media_type = text("media_type")?;
     // A whole number of bytes, written `1024` or `1024.0` (as JSON Schema's `integer` allows).
-    let size = object.get("size").and_then(|size| {
+    let size = value.get("size").and_then(|size| {
         size.as_u64().or_else(|| {
             size.as_f64()
                 .filter(|bytes| *bytes >= 0.0 && bytes.fract() == 0.0 && *bytes < 2f64.powi(53))
@@ -993,17 +1014,14 @@ impl<'t> CharCount<'t> {
 }
 
 /// A person reference: exactly `{id, name}`, both non-empty text.
-fn person_reference(value: &Value) -> bool {
-    let Value::Object(object) = value else {
-        return false;
-    };
+fn person_reference(value: Answer<'_>) -> bool {
     let text = |key: &str| {
-        object
+        value
             .get(key)
-            .and_then(Value::as_str)
+            .and_then(Answer::as_str)
             .is_some_and(|t| !t.trim().is_empty())
     };
-    object.len() == 2 && text("id") && text("name")
+    value.kind() == Kind::Object && value.len() == 2 && text("id") && text("name")
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Validation benchmarks: the peer benchmark's 50-question form with its labelled
 //! submissions (all 10,000 when `gen-data.sh` has made them, else the committed 200-line
-//! sample), every error collected and `is_valid`, beside the time merely to read every byte of
-//! the same submissions (the floor set by memory); and each example's sample answers.
+//! sample), every error collected and `is_valid`, on submissions parsed into `Answers` before
+//! timing (as the peers parse theirs into `serde_json::Value`s) and on the same submissions as
+//! `serde_json::Value`s; parsing the submissions' text, into `Answers` and, for comparison,
+//! into `serde_json::Value`s; and each example's sample answers.
 //!
 //! `taskset -c 1 cargo bench -p form-runtime` (single core, as the peers are measured);
 //! `scripts/bench-validate.sh` runs it beside the peers' `run-validate.sh`. Before timing, it
@@ -13,7 +15,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use form_runtime::{ValidateOptions, Validator};
+use form_runtime::{AnswerLimits, Answers, ValidateOptions, Validator};
 use serde_json::Value;
 
 #[path = "../../tests-support/peer_spec.rs"]
@@ -34,74 +36,106 @@ fn submissions_file() -> PathBuf {
     }
 }
 
-fn send50() -> (Validator, Vec<(bool, String, Value)>) {
+/// A labelled submission: its text as given (members in the order the peers wrote them),
+/// parsed into `Answers` and into a `serde_json::Value`.
+struct Submission {
+    expect_valid: bool,
+    mutation: String,
+    text: String,
+    answers: Answers,
+    value: Value,
+}
+
+fn send50() -> (Validator, Vec<Submission>) {
     let validator = Validator::new(&peer_spec::compile_file(
         &support::workspace().join("form-runtime/tests/data/peers/send50.spec.json"),
     ))
     .unwrap();
     let file = submissions_file();
     let lines = std::fs::read_to_string(&file).unwrap();
-    let records = lines
+    let submissions = lines
         .lines()
         .map(|line| {
             let mut record: Value = serde_json::from_str(line).unwrap();
-            let mutation = record["mutation"].as_str().unwrap_or("valid").to_owned();
-            (
-                record["expect_valid"].as_bool().unwrap(),
-                mutation,
-                record["data"].take(),
-            )
+            // The submission's own text: the record ends with it.
+            let at = line.find("\"data\":").unwrap() + "\"data\":".len();
+            let text = line[at..line.len() - 1].to_owned();
+            let value = record["data"].take();
+            let answers = Answers::parse(&text, &AnswerLimits::default()).unwrap();
+            assert_eq!(answers.to_value(), value);
+            Submission {
+                expect_valid: record["expect_valid"].as_bool().unwrap(),
+                mutation: record["mutation"].as_str().unwrap_or("valid").to_owned(),
+                text,
+                answers,
+                value,
+            }
         })
         .collect::<Vec<_>>();
     eprintln!(
         "send50: {} submissions from {}",
-        records.len(),
+        submissions.len(),
         file.display()
     );
-    (validator, records)
+    (validator, submissions)
 }
 
 fn bench(c: &mut Criterion) {
     let options = ValidateOptions::new(support::today());
-    let (validator, records) = send50();
-    let agree = records
+    let (validator, submissions) = send50();
+    let agree = submissions
         .iter()
-        .filter(|(expect, _, data)| validator.validate(data, &options).is_empty() == *expect)
+        .filter(|s| validator.validate(&s.answers, &options).is_empty() == s.expect_valid)
         .count();
-    let mut wrong: Vec<&str> = records
+    let mut wrong: Vec<&str> = submissions
         .iter()
-        .filter(|(expect, _, data)| validator.is_valid(data, &options) != *expect)
-        .map(|(_, mutation, _)| mutation.as_str())
+        .filter(|s| validator.is_valid(&s.answers, &options) != s.expect_valid)
+        .map(|s| s.mutation.as_str())
         .collect();
     wrong.dedup();
     eprintln!(
         "send50: {agree}/{} classified as labelled; is_valid wrong on {wrong:?}",
-        records.len()
+        submissions.len()
     );
 
     let mut group = c.benchmark_group("validate send50");
-    group.throughput(Throughput::Elements(records.len() as u64));
+    group.throughput(Throughput::Elements(submissions.len() as u64));
     group.sample_size(20);
     group.bench_function("all errors", |b| {
         b.iter(|| {
-            for (_, _, data) in &records {
-                black_box(validator.validate(black_box(data), &options));
+            for submission in &submissions {
+                black_box(validator.validate(black_box(&submission.answers), &options));
             }
         })
     });
     group.bench_function("is_valid", |b| {
         b.iter(|| {
-            for (_, _, data) in &records {
-                black_box(validator.is_valid(black_box(data), &options));
+            for submission in &submissions {
+                black_box(validator.is_valid(black_box(&submission.answers), &options));
             }
         })
     });
-    // Not validation: every byte of every key and answer read once, nothing checked. With
-    // the submissions out of cache, this is the floor that waiting for memory sets.
-    group.bench_function("read every byte", |b| {
+    // The same submissions held as serde_json Values, read into Answers on each call.
+    group.bench_function("all errors, from serde_json values", |b| {
         b.iter(|| {
-            for (_, _, data) in &records {
-                black_box(read_every_byte(black_box(data)));
+            for submission in &submissions {
+                black_box(validator.validate(black_box(&submission.value), &options));
+            }
+        })
+    });
+    // What a service does with a submission's text before validating it.
+    group.bench_function("parse into Answers", |b| {
+        b.iter(|| {
+            for submission in &submissions {
+                black_box(Answers::parse(black_box(&submission.text), &AnswerLimits::default()))
+                    .unwrap();
+            }
+        })
+    });
+    group.bench_function("parse into serde_json values", |b| {
+        b.iter(|| {
+            for submission in &submissions {
+                black_box(serde_json::from_str::<Value>(black_box(&submission.text))).unwrap();
             }
         })
     });
@@ -110,8 +144,9 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("validate example");
     for example in support::examples() {
         let validator = Validator::new(&example.form).unwrap();
+        let answers = Answers::from(&example.answers);
         group.bench_function(&example.name, |b| {
-            b.iter(|| black_box(validator.validate(black_box(&example.answers), &options)))
+            b.iter(|| black_box(validator.validate(black_box(&answers), &options)))
         });
     }
     group.bench_function("prepare ehc-plan", |b| {
@@ -123,21 +158,6 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(Validator::new(black_box(&form)).unwrap()))
     });
     group.finish();
-}
-
-/// The sum of every byte of the keys and text of `value`.
-fn read_every_byte(value: &Value) -> u64 {
-    let sum = |bytes: &[u8]| bytes.iter().map(|&byte| u64::from(byte)).sum::<u64>();
-    match value {
-        Value::String(text) => sum(text.as_bytes()),
-        Value::Array(items) => items.iter().map(read_every_byte).sum(),
-        Value::Object(object) => object
-            .iter()
-            .map(|(key, value)| sum(key.as_bytes()) + read_every_byte(value))
-            .sum(),
-        // Held in the map's own node, already read.
-        Value::Number(_) | Value::Bool(_) | Value::Null => 0,
-    }
 }
 
 criterion_group!(benches, bench);

@@ -397,6 +397,7 @@ impl<'a> Answer<'a> {
 
     /// Whether the answer is empty: null, blank text or an empty list. Empty answers count as
     /// unanswered in rules; validation says to leave them out.
+    #[inline]
     pub(crate) fn is_blank(self) -> bool {
         let item = self.item();
         match item.kind {

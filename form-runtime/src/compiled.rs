@@ -188,6 +188,9 @@ pub(crate) struct Node {
 pub(crate) struct Level {
     /// Answer keys and their nodes and slots.
     pub(crate) lookup: Table<(usize, usize)>,
+    /// The key of each slot. Answers mostly come in the form's order, so the key after the
+    /// last one found is tried before the table.
+    pub(crate) keys: Vec<String>,
     pub(crate) slots: usize,
     pub(crate) depth: usize,
     /// The elements of a block entry, in document order (the root's are in `sections`).
@@ -309,6 +312,7 @@ impl Validator {
         }
         let form_checks = builder.checks(&form.checks)?;
         for (level, keys) in builder.levels.iter_mut().zip(builder.keys) {
+            level.keys = keys.iter().map(|(key, _)| key.clone()).collect();
             level.lookup = Table::new(keys);
         }
         Ok(Validator {

@@ -124,13 +124,23 @@ impl<'v> Eval<'v> {
             .collect();
         let mut unknown = Vec::new();
         if let Some(mut members) = object.members() {
+            // The slot of the key expected next, in the form's order.
+            let mut next = 0;
             while let Some((key, value)) = members.next_raw() {
-                match layout.lookup.get_bytes(key) {
-                    Some(&(_, slot)) => {
-                        if let Some(slot) = slots.get_mut(slot) {
-                            slot.value = Some(value);
-                            slot.blank = value.is_blank();
-                        }
+                let expected = layout
+                    .keys
+                    .get(next)
+                    .is_some_and(|known| table::same_bytes(known.as_bytes(), key));
+                let found = if expected {
+                    Some(next)
+                } else {
+                    layout.lookup.get_bytes(key).map(|&(_, slot)| slot)
+                };
+                match found.and_then(|slot| Some((slot, slots.get_mut(slot)?))) {
+                    Some((at, slot)) => {
+                        slot.value = Some(value);
+                        slot.blank = value.is_blank();
+                        next = at + 1;
                     }
                     None => unknown.push(std::str::from_utf8(key).unwrap_or_default()),
                 }
@@ -535,18 +545,19 @@ pub(crate) fn age(birth: Date, on: Date) -> i32 {
 
 /// A date answer: exactly `YYYY-MM-DD`, a real date.
 pub fn parse_date(text: &str) -> Option<Date> {
-    let bytes = text.as_bytes();
-    let shape = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(index, byte)| index == 4 || index == 7 || byte.is_ascii_digit());
-    if !shape {
+    let bytes: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    let digit = |at: usize| {
+        let digit = bytes[at].wrapping_sub(b'0');
+        (digit < 10).then_some(i16::from(digit))
+    };
+    if bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
     }
-    text.parse().ok()
+    let year = ((digit(0)? * 10 + digit(1)?) * 10 + digit(2)?) * 10 + digit(3)?;
+    let month = digit(5)? * 10 + digit(6)?;
+    let day = digit(8)? * 10 + digit(9)?;
+    // jiff checks the month and the day against the month's length; its years start at -9999.
+    Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
 }
 
 /// Text without the white space around it; most answers have none, so they are not scanned.
@@ -561,4 +572,43 @@ fn trim(text: &str) -> &str {
 /// Whether a list of answers holds `code` as one of its items.
 pub(crate) fn holds_code<'a>(mut items: impl Iterator<Item = Answer<'a>>, code: &str) -> bool {
     items.any(|item| item.as_str().is_some_and(|item| table::same(item, code)))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::parse_date;
+
+    proptest! {
+        /// Dates are read as jiff reads `YYYY-MM-DD`, and nothing else is a date.
+        #[test]
+        fn dates_are_read_as_jiff_reads_them(
+            text in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9-]{8,11}|[0-9]{4}-[0-9]-[0-9]{2}x?|.{0,10}",
+        ) {
+            let jiff = (text.len() == 10)
+                .then(|| text.parse::<jiff::civil::Date>().ok())
+                .flatten()
+                .filter(|_| text.bytes().enumerate().all(|(at, byte)| {
+                    if at == 4 || at == 7 { byte == b'-' } else { byte.is_ascii_digit() }
+                }));
+            prop_assert_eq!(parse_date(&text), jiff, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn real_dates_only() {
+        for (text, ok) in [
+            ("2024-02-29", true),
+            ("2023-02-29", false),
+            ("2024-04-31", false),
+            ("0000-01-01", true),
+            ("9999-12-31", true),
+            ("2024-1-01", false),
+            ("2024/01/01", false),
+            ("２０２４-01-01", false),
+        ] {
+            assert_eq!(parse_date(text).is_some(), ok, "{text}");
+        }
+    }
 }

@@ -21,7 +21,7 @@ for round in 1 2; do
   echo "== round $round: form-runtime" >&2
   (cd "$ROOT" && taskset -c "$CORE" cargo bench -p form-runtime --bench validate -- \
       --warm-up-time 2 --measurement-time 8 'send50' >&2)
-  for mode in "all errors" "is_valid"; do
+  for mode in "all errors" "is_valid" "all errors, from serde_json values" "parse into Answers" "parse into serde_json values"; do
     python3 -c "import json,sys; e=json.load(open(sys.argv[1])); m=e['median']['point_estimate']; print(json.dumps({'peer':'form-runtime','mode':sys.argv[2],'per_s':round(10000/(m/1e9)),'us':round(m/1e3/10000,2)}))" \
       "$ROOT/target/criterion/validate send50/$mode/new/estimates.json" "$mode" >> "$RESULTS/round$round/form-runtime.jsonl"
   done

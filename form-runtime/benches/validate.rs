@@ -127,8 +127,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("parse into Answers", |b| {
         b.iter(|| {
             for submission in &submissions {
-                black_box(Answers::parse(black_box(&submission.text), &AnswerLimits::default()))
-                    .unwrap();
+                black_box(Answers::parse(
+                    black_box(&submission.text),
+                    &AnswerLimits::default(),
+                ))
+                .unwrap();
             }
         })
     });

@@ -89,24 +89,22 @@ impl Answers {
             text: String::with_capacity(text.len()),
         };
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        Strict {
-            answers: &mut answers,
-        }
-        .deserialize(&mut deserializer)
-        .and_then(|()| deserializer.end())
-        .map_err(|error| {
-            let message = error.to_string();
-            // serde_json appends " at line L column C"; the variant carries them apart.
-            let message = match message.rfind(" at line ") {
-                Some(at) => message[..at].to_owned(),
-                None => message,
-            };
-            AnswersError::Json {
-                message: plain(message),
-                line: error.line(),
-                column: error.column(),
-            }
-        })?;
+        Strict::value(&mut answers)
+            .deserialize(&mut deserializer)
+            .and_then(|()| deserializer.end())
+            .map_err(|error| {
+                let message = error.to_string();
+                // serde_json appends " at line L column C"; the variant carries them apart.
+                let message = match message.rfind(" at line ") {
+                    Some(at) => message[..at].to_owned(),
+                    None => message,
+                };
+                AnswersError::Json {
+                    message: plain(message),
+                    line: error.line(),
+                    column: error.column(),
+                }
+            })?;
         match answers.root().kind() {
             Kind::Object => Ok(answers),
             _ => Err(AnswersError::NotAnObject {
@@ -148,6 +146,12 @@ impl Answers {
         let start = self.text.len() as u64;
         self.text.push_str(text);
         self.push(kind, start, text.len() as u64);
+    }
+
+    /// The text of the key or text item at `at`.
+    fn text_at(&self, at: usize) -> &str {
+        let key = Answer { answers: self, at };
+        key.text_of(key.item())
     }
 
     fn push_number(&mut self, number: &Number) {
@@ -634,16 +638,30 @@ fn plain(message: String) -> String {
     }
 }
 
-/// Reads one JSON value into the answers, refusing repeated keys.
+/// Reads one JSON value (or an object's key) into the answers, refusing repeated keys.
 struct Strict<'s> {
     answers: &'s mut Answers,
+    key: bool,
+}
+
+impl<'s> Strict<'s> {
+    fn value(answers: &'s mut Answers) -> Strict<'s> {
+        Strict {
+            answers,
+            key: false,
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Strict<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        if self.key {
+            deserializer.deserialize_str(self)
+        } else {
+            deserializer.deserialize_any(self)
+        }
     }
 }
 
@@ -686,7 +704,8 @@ impl<'de> Visitor<'de> for Strict<'_> {
     }
 
     fn visit_str<E>(self, value: &str) -> Result<(), E> {
-        self.answers.push_text(Kind::Text, value);
+        let kind = if self.key { Kind::Key } else { Kind::Text };
+        self.answers.push_text(kind, value);
         Ok(())
     }
 
@@ -704,9 +723,7 @@ impl<'de> Visitor<'de> for Strict<'_> {
         let at = self.answers.open(Kind::List);
         let mut count = 0;
         while seq
-            .next_element_seed(Strict {
-                answers: &mut *self.answers,
-            })?
+            .next_element_seed(Strict::value(&mut *self.answers))?
             .is_some()
         {
             count += 1;
@@ -719,13 +736,12 @@ impl<'de> Visitor<'de> for Strict<'_> {
         let at = self.answers.open(Kind::Object);
         // Each key's hash, to find a repeated key without comparing every pair of keys.
         let mut hashes: Vec<(u64, usize)> = Vec::new();
-        while let Some(()) = map.next_key_seed(KeySeed {
+        while let Some(()) = map.next_key_seed(Strict {
             answers: &mut *self.answers,
+            key: true,
         })? {
             let key_at = self.answers.items.len() - 1;
-            map.next_value_seed(Strict {
-                answers: &mut *self.answers,
-            })?;
+            map.next_value_seed(Strict::value(&mut *self.answers))?;
             let key = self.answers.text_at(key_at);
             let hash = table::hash(key.as_bytes(), 0);
             if hashes
@@ -739,40 +755,6 @@ impl<'de> Visitor<'de> for Strict<'_> {
             hashes.push((hash, key_at));
         }
         self.answers.close(at, hashes.len());
-        Ok(())
-    }
-}
-
-impl Answers {
-    /// The text of the key or text item at `at`.
-    fn text_at(&self, at: usize) -> &str {
-        let key = Answer { answers: self, at };
-        key.text_of(key.item())
-    }
-}
-
-/// Reads an object's key into the answers.
-struct KeySeed<'s> {
-    answers: &'s mut Answers,
-}
-
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("a key")
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<(), E> {
-        self.answers.push_text(Kind::Key, value);
         Ok(())
     }
 }

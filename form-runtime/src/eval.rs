@@ -90,6 +90,13 @@ pub(crate) struct Frame<'a, 'p> {
     pub(crate) parent: Option<&'p Frame<'a, 'p>>,
 }
 
+impl<'a> Frame<'a, '_> {
+    /// The frame's memory, for the next frame to use.
+    pub(crate) fn into_slots(self) -> Vec<Slot<'a>> {
+        self.slots
+    }
+}
+
 /// Evaluation of one submission: the validator, the date and the sections' visibility.
 #[derive(Debug)]
 pub(crate) struct Eval<'v> {
@@ -114,14 +121,25 @@ impl<'v> Eval<'v> {
         object: Answer<'a>,
         parent: Option<&'p Frame<'a, 'p>>,
     ) -> Frame<'a, 'p> {
+        self.frame_in(Vec::new(), level, object, parent)
+    }
+
+    /// [`Eval::frame`], in the memory of `slots` (of an earlier frame, so as not to allocate
+    /// for every entry of a block; [`Frame::into_slots`] gives it back).
+    pub(crate) fn frame_in<'a, 'p>(
+        &self,
+        mut slots: Vec<Slot<'a>>,
+        level: usize,
+        object: Answer<'a>,
+        parent: Option<&'p Frame<'a, 'p>>,
+    ) -> Frame<'a, 'p> {
         let layout = &self.v.levels[level];
-        let mut slots: Vec<Slot<'a>> = (0..layout.slots)
-            .map(|_| Slot {
-                value: None,
-                blank: false,
-                vis: Cell::new(Vis::NotYet),
-            })
-            .collect();
+        slots.clear();
+        slots.resize_with(layout.slots, || Slot {
+            value: None,
+            blank: false,
+            vis: Cell::new(Vis::NotYet),
+        });
         let mut unknown = Vec::new();
         if let Some(mut members) = object.members() {
             // The slot of the key expected next, in the form's order.
@@ -299,6 +317,22 @@ impl<'v> Eval<'v> {
                 tri_val(result)
             }
             CExpr::Compare(cmp, left, right, order) => {
+                // Most rules ask whether an answer is a given code: no need to evaluate the
+                // code as an expression (this is what `compare` does with the two).
+                if let (
+                    CExpr::Answer(node),
+                    CExpr::Str(code),
+                    None,
+                    Comparison::Eq | Comparison::Ne,
+                ) = (&**left, &**right, order, cmp)
+                {
+                    return match self.answer(frame, *node) {
+                        Val::Str(answer) => {
+                            Val::Bool(table::same(answer, code) == (*cmp == Comparison::Eq))
+                        }
+                        _ => Val::Unknown,
+                    };
+                }
                 let left = self.eval(frame, left);
                 let right = self.eval(frame, right);
                 self.compare(*cmp, left, right, *order)

@@ -158,7 +158,7 @@ impl<V> Table<V> {
     }
 
     /// The value of the key whose bytes are `key`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get_bytes(&self, key: &[u8]) -> Option<&V> {
         let mask = self.buckets.len().checked_sub(1)?;
         let mut bucket = (hash(key, self.seed) as usize) & mask;

@@ -1,12 +1,12 @@
 //! Validating a submission: every error, in document order, each with the JSON Pointer of
 //! the answer, a stable code and a message for the person filling the form.
 
-use crate::answers::{Answer, AsAnswers, Kind};
+use crate::answers::{Answer, Answers, AsAnswers, Kind};
 use jiff::civil::Date;
 
 use crate::compiled::{CCheck, Format, NodeKind, QKind, Requirement, Validator, audience_index};
 use crate::error::{ErrorCode, ValidationError};
-use crate::eval::{Eval, Frame, Tri, holds_code, parse_date};
+use crate::eval::{Eval, Frame, Slot, Tri, holds_code, parse_date};
 use crate::formats;
 use crate::messages::{self, Wording};
 use crate::table::same;
@@ -120,6 +120,10 @@ impl Sink for Collect {
         false
     }
 
+    // Out of line: errors are rare, and their messages' formatting kept in the walk would
+    // make every answer's check carry it.
+    #[cold]
+    #[inline(never)]
     fn push(
         &mut self,
         section: Option<usize>,
@@ -170,6 +174,14 @@ impl Validator {
         answers: &(impl AsAnswers + ?Sized),
         options: &ValidateOptions,
     ) -> Vec<ValidationError> {
+        self.validate_answers(&answers.as_answers(), options)
+    }
+
+    fn validate_answers(
+        &self,
+        answers: &Answers,
+        options: &ValidateOptions,
+    ) -> Vec<ValidationError> {
         self.collect(answers, options)
             .errors
             .into_iter()
@@ -180,18 +192,17 @@ impl Validator {
     /// Whether `answers` has no error: the same verdict as [`Validator::validate`] returning
     /// nothing, but it stops at the first error and builds no messages.
     pub fn is_valid(&self, answers: &(impl AsAnswers + ?Sized), options: &ValidateOptions) -> bool {
-        let answers = answers.as_answers();
+        self.is_valid_answers(&answers.as_answers(), options)
+    }
+
+    // The generic methods are thin: the walk is compiled once, here, whoever calls.
+    fn is_valid_answers(&self, answers: &Answers, options: &ValidateOptions) -> bool {
         let mut walker = Walker::new(self, options, First::default());
         walker.run(answers.root());
         !walker.sink.failed
     }
 
-    pub(crate) fn collect(
-        &self,
-        answers: &(impl AsAnswers + ?Sized),
-        options: &ValidateOptions,
-    ) -> Collect {
-        let answers = answers.as_answers();
+    pub(crate) fn collect(&self, answers: &Answers, options: &ValidateOptions) -> Collect {
         let mut walker = Walker::new(self, options, Collect::default());
         walker.run(answers.root());
         walker.sink
@@ -202,6 +213,8 @@ struct Walker<'a, S> {
     ev: Eval<'a>,
     sink: S,
     path: Vec<Seg<'a>>,
+    /// The memory of the last block entry's frame, for the next entry's.
+    spare: Vec<Slot<'a>>,
     draft: bool,
     audience: Option<usize>,
 }
@@ -211,7 +224,8 @@ impl<'a, S: Sink> Walker<'a, S> {
         Walker {
             ev: Eval::new(validator, options.today),
             sink,
-            path: Vec::new(),
+            path: Vec::with_capacity(8),
+            spare: Vec::new(),
             draft: options.mode == Mode::Draft,
             audience: options.audience.map(audience_index),
         }
@@ -390,11 +404,13 @@ impl<'a, S: Sink> Walker<'a, S> {
                     self.path.push(Seg::Index(position));
                     match entry.kind() {
                         Kind::Object => {
-                            let entry = self.ev.frame(level, entry, Some(frame));
+                            let slots = std::mem::take(&mut self.spare);
+                            let entry = self.ev.frame_in(slots, level, entry, Some(frame));
                             let layout = &v.levels[level];
                             self.elements(&entry, &layout.elements, true);
                             self.checks(&entry, &layout.checks, section);
                             self.unknown(&entry, section);
+                            self.spare = entry.into_slots();
                         }
                         _ => {
                             let found = entry.describe();

@@ -403,7 +403,12 @@ impl<'a> Answer<'a> {
     /// unanswered in rules; validation says to leave them out.
     #[inline]
     pub(crate) fn is_blank(self) -> bool {
-        let item = self.item();
+        self.blank_as(self.item())
+    }
+
+    /// [`Answer::is_blank`], for this answer's item read already.
+    #[inline(always)]
+    fn blank_as(self, item: Item) -> bool {
         match item.kind {
             Kind::Null => true,
             // Most answers start with a visible ASCII character: no need to trim them.
@@ -554,24 +559,32 @@ impl<'a> Iterator for Members<'a> {
 impl ExactSizeIterator for Members<'_> {}
 
 impl<'a> Members<'a> {
-    /// The next member with its key's bytes: what validation looks keys up by, without
-    /// making them text.
+    /// The next member with its key's bytes (what validation looks keys up by, without
+    /// making them text) and whether its value is blank ([`Answer::is_blank`]): each item
+    /// read once.
     #[inline]
-    pub(crate) fn next_raw(&mut self) -> Option<(&'a [u8], Answer<'a>)> {
+    pub(crate) fn next_raw(&mut self) -> Option<(&'a [u8], Answer<'a>, bool)> {
         if self.left == 0 {
             return None;
         }
         self.left -= 1;
-        let key = Answer {
-            answers: self.answers,
-            at: self.at,
+        let items = self.answers.items.get(self.at..self.at + 2)?;
+        let (key, item) = (items[0], items[1]);
+        let text = self.answers.text.as_bytes();
+        let bytes = |item: Item| {
+            let start = item.a as usize;
+            text.get(start..start + item.b as usize).unwrap_or_default()
         };
         let value = Answer {
             answers: self.answers,
             at: self.at + 1,
         };
-        self.at = value.next();
-        Some((key.bytes_of(key.item()), value))
+        let blank = value.blank_as(item);
+        self.at = match item.kind {
+            Kind::List | Kind::Object => item.b as usize,
+            _ => self.at + 2,
+        };
+        Some((bytes(key), value, blank))
     }
 }
 

@@ -144,7 +144,7 @@ impl<'v> Eval<'v> {
         if let Some(mut members) = object.members() {
             // The slot of the key expected next, in the form's order.
             let mut next = 0;
-            while let Some((key, value)) = members.next_raw() {
+            while let Some((key, value, blank)) = members.next_raw() {
                 let expected = layout
                     .keys
                     .get(next)
@@ -157,7 +157,7 @@ impl<'v> Eval<'v> {
                 match found.and_then(|slot| Some((slot, slots.get_mut(slot)?))) {
                     Some((at, slot)) => {
                         slot.value = Some(value);
-                        slot.blank = value.is_blank();
+                        slot.blank = blank;
                         next = at + 1;
                     }
                     None => unknown.push(std::str::from_utf8(key).unwrap_or_default()),

@@ -142,7 +142,9 @@ impl Validator {
             mode: Mode::Submit,
             ..*options
         };
-        let mut errors = self.collect(answers, &whole).errors;
+        let collected = self.collect(answers, &whole);
+        let mut errors: Vec<(Option<usize>, ValidationError)> =
+            collected.sections.into_iter().zip(collected.errors).collect();
         let visibility = self.visibility(answers, options.today);
         let mut out = Vec::new();
         for (index, (section, (_, shown))) in

@@ -109,10 +109,11 @@ pub(crate) trait Sink {
     );
 }
 
-/// Collects every error with its message.
+/// Collects every error with its message, and the section of each.
 #[derive(Debug, Default)]
 pub(crate) struct Collect {
-    pub(crate) errors: Vec<(Option<usize>, ValidationError)>,
+    pub(crate) errors: Vec<ValidationError>,
+    pub(crate) sections: Vec<Option<usize>>,
 }
 
 impl Sink for Collect {
@@ -132,15 +133,13 @@ impl Sink for Collect {
         check: Option<&str>,
         message: impl FnOnce() -> String,
     ) {
-        self.errors.push((
-            section,
-            ValidationError {
-                path: pointer(path),
-                code,
-                message: message(),
-                check: check.map(str::to_owned),
-            },
-        ));
+        self.sections.push(section);
+        self.errors.push(ValidationError {
+            path: pointer(path),
+            code,
+            message: message(),
+            check: check.map(str::to_owned),
+        });
     }
 }
 
@@ -182,11 +181,7 @@ impl Validator {
         answers: &Answers,
         options: &ValidateOptions,
     ) -> Vec<ValidationError> {
-        self.collect(answers, options)
-            .errors
-            .into_iter()
-            .map(|(_, error)| error)
-            .collect()
+        self.collect(answers, options).errors
     }
 
     /// Whether `answers` has no error: the same verdict as [`Validator::validate`] returning
@@ -215,6 +210,11 @@ struct Walker<'a, S> {
     path: Vec<Seg<'a>>,
     /// The memory of the last block entry's frame, for the next entry's.
     spare: Vec<Slot<'a>>,
+    /// The key of the question being checked, and the item of its answer being checked (of a
+    /// multiple choice or a list of files): `path` holds neither, they are added to it only to
+    /// report an error.
+    node_key: &'a str,
+    item: Option<usize>,
     draft: bool,
     audience: Option<usize>,
 }
@@ -226,6 +226,8 @@ impl<'a, S: Sink> Walker<'a, S> {
             sink,
             path: Vec::with_capacity(8),
             spare: Vec::new(),
+            node_key: "",
+            item: None,
             draft: options.mode == Mode::Draft,
             audience: options.audience.map(audience_index),
         }
@@ -298,7 +300,8 @@ impl<'a, S: Sink> Walker<'a, S> {
         let value = frame.slots[slot].value.filter(|_| !(self.draft && blank));
         let section = Some(node.section);
         let wording = Wording::new(&node.label);
-        self.path.push(Seg::Key(&node.id));
+        // Errors found below are reported at this question's path (see `report`).
+        self.node_key = &node.id;
         if let Some(audience) = self.audience {
             let who = audience_words(Audience::ALL[audience]);
             let refused = if !node.seen_by[audience] {
@@ -310,11 +313,10 @@ impl<'a, S: Sink> Walker<'a, S> {
             };
             if let Some((code, why)) = refused {
                 if value.is_some() {
-                    self.sink.push(section, &self.path, code, None, || {
+                    self.report(section, code, || {
                         format!("Remove the answer to {}: {why} {who}", wording.quoted())
                     });
                 }
-                self.path.pop();
                 return;
             }
         }
@@ -323,15 +325,13 @@ impl<'a, S: Sink> Walker<'a, S> {
         let shown = container_shown && (node.visible.is_none() || self.ev.visible(frame, index));
         if !shown {
             if value.is_some() {
-                self.sink
-                    .push(section, &self.path, ErrorCode::HiddenAnswered, None, || {
-                        format!(
-                            "Remove the answer to {}: it does not apply, given the other answers",
-                            wording.quoted()
-                        )
-                    });
+                self.report(section, ErrorCode::HiddenAnswered, || {
+                    format!(
+                        "Remove the answer to {}: it does not apply, given the other answers",
+                        wording.quoted()
+                    )
+                });
             }
-            self.path.pop();
             return;
         }
         match &node.kind {
@@ -342,13 +342,12 @@ impl<'a, S: Sink> Walker<'a, S> {
                     if self.required_now(frame, index) {
                         self.missing(frame, index, kind);
                     } else {
-                        self.sink
-                            .push(section, &self.path, ErrorCode::Empty, None, || {
-                                format!(
-                                    "{} is empty: leave it out when there is no answer",
-                                    wording.subject()
-                                )
-                            });
+                        self.report(section, ErrorCode::Empty, || {
+                            format!(
+                                "{} is empty: leave it out when there is no answer",
+                                wording.subject()
+                            )
+                        });
                     }
                 }
                 Some(value) => self.answer(frame, index, kind, value),
@@ -365,11 +364,9 @@ impl<'a, S: Sink> Walker<'a, S> {
                     Some((_, Some(entries))) => Some(entries),
                     Some((other, None)) => {
                         let found = other.describe();
-                        self.sink
-                            .push(section, &self.path, ErrorCode::WrongType, None, || {
-                                format!("{title} must be a list of entries, not {found}")
-                            });
-                        self.path.pop();
+                        self.report(section, ErrorCode::WrongType, || {
+                            format!("{title} must be a list of entries, not {found}")
+                        });
                         return;
                     }
                 };
@@ -379,27 +376,26 @@ impl<'a, S: Sink> Walker<'a, S> {
                     && !self.draft
                     && len < min.value
                 {
-                    self.sink
-                        .push(section, &self.path, ErrorCode::MinEntries, None, || {
-                            min.message.clone().unwrap_or_else(|| {
-                                format!("Add at least {}", messages::count(min.value, item))
-                            })
-                        });
+                    self.report(section, ErrorCode::MinEntries, || {
+                        min.message.clone().unwrap_or_else(|| {
+                            format!("Add at least {}", messages::count(min.value, item))
+                        })
+                    });
                 }
                 if let Some(max) = max
                     && len > max.value
                 {
-                    self.sink
-                        .push(section, &self.path, ErrorCode::MaxEntries, None, || {
-                            max.message.clone().unwrap_or_else(|| {
-                                format!(
-                                    "{title} must have {} or fewer",
-                                    messages::count(max.value, item)
-                                )
-                            })
-                        });
+                    self.report(section, ErrorCode::MaxEntries, || {
+                        max.message.clone().unwrap_or_else(|| {
+                            format!(
+                                "{title} must have {} or fewer",
+                                messages::count(max.value, item)
+                            )
+                        })
+                    });
                 }
                 let level = *level;
+                self.path.push(Seg::Key(&node.id));
                 for (position, entry) in entries.into_iter().flatten().enumerate() {
                     self.path.push(Seg::Index(position));
                     match entry.kind() {
@@ -424,9 +420,9 @@ impl<'a, S: Sink> Walker<'a, S> {
                         break;
                     }
                 }
+                self.path.pop();
             }
         }
-        self.path.pop();
     }
 
     /// A question with no answer (or an empty one): an error when it is required now.
@@ -436,27 +432,21 @@ impl<'a, S: Sink> Walker<'a, S> {
         }
         let node = &self.ev.v.nodes[index];
         let wording = Wording::new(&node.label);
-        self.sink.push(
-            Some(node.section),
-            &self.path,
-            ErrorCode::Required,
-            None,
-            || {
-                node.required_message.clone().unwrap_or_else(|| match kind {
-                    QKind::Choice { .. } | QKind::Multi { .. } | QKind::Person => wording.select(),
-                    QKind::YesNo => match wording.object() {
-                        Some(object) => format!("Select yes or no for {object}"),
-                        None => "Select yes or no".to_owned(),
-                    },
-                    QKind::Declaration => format!("Confirm {}: tick the box", wording.quoted()),
-                    QKind::File { .. } => match wording.object() {
-                        Some(object) => format!("Upload {object}"),
-                        None => "Upload a file".to_owned(),
-                    },
-                    _ => wording.enter(),
-                })
-            },
-        );
+        self.report(Some(node.section), ErrorCode::Required, || {
+            node.required_message.clone().unwrap_or_else(|| match kind {
+                QKind::Choice { .. } | QKind::Multi { .. } | QKind::Person => wording.select(),
+                QKind::YesNo => match wording.object() {
+                    Some(object) => format!("Select yes or no for {object}"),
+                    None => "Select yes or no".to_owned(),
+                },
+                QKind::Declaration => format!("Confirm {}: tick the box", wording.quoted()),
+                QKind::File { .. } => match wording.object() {
+                    Some(object) => format!("Upload {object}"),
+                    None => "Upload a file".to_owned(),
+                },
+                _ => wording.enter(),
+            })
+        });
     }
 
     fn answer(&mut self, frame: &Frame<'a, '_>, index: usize, kind: &'a QKind, value: Answer<'a>) {
@@ -467,17 +457,16 @@ impl<'a, S: Sink> Walker<'a, S> {
         let subject = || wording.subject();
         macro_rules! push {
             ($code:expr, $limit:expr, $($message:tt)+) => {
-                self.sink.push(section, &self.path, $code, None, || {
+                self.report(section, $code, || {
                     $limit.clone().unwrap_or_else(|| format!($($message)+))
                 })
             };
         }
-        let wrong_type = |sink: &mut S, path: &[Seg<'_>], expected: &str| {
-            let found = value.describe();
-            sink.push(section, path, ErrorCode::WrongType, None, || {
-                format!("{} must be {expected}, not {found}", subject())
-            });
-        };
+        macro_rules! wrong_type {
+            ($expected:expr) => {
+                return self.wrong_type(section, wording, value, $expected)
+            };
+        }
         match kind {
             QKind::Text {
                 long,
@@ -487,7 +476,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 pattern,
             } => {
                 let Some(text) = value.as_str() else {
-                    return wrong_type(&mut self.sink, &self.path, "text");
+                    wrong_type!("text");
                 };
                 let matched = pattern.as_ref().map(|(regex, _)| regex.is_match(text));
                 let proved_clean = matched == Some(true)
@@ -551,7 +540,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             }
             QKind::Formatted(format, regex) => {
                 let Some(text) = value.as_str() else {
-                    return wrong_type(&mut self.sink, &self.path, "text");
+                    wrong_type!("text");
                 };
                 // A text of the format's shape holds no control character (but for email).
                 let matched = regex.is_match(text);
@@ -576,7 +565,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     ),
                 };
                 if !ok {
-                    self.sink.push(section, &self.path, code, None, || match format {
+                    self.report(section, code, || match format {
                         Format::Email => format!("{}, like name@example.com", wording.correct_format()),
                         Format::Phone => format!("{}, like 01632 960 001, 07700 900 982 or +44 808 157 0192", wording.correct_format()),
                         Format::Postcode => format!("{}, like SW1A 2AA", wording.correct_format()),
@@ -592,7 +581,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 decimals,
             } => {
                 let Some(x) = value.as_f64() else {
-                    return wrong_type(&mut self.sink, &self.path, "a number");
+                    wrong_type!("a number");
                 };
                 if *integer && x.fract() != 0.0 {
                     push!(
@@ -641,7 +630,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             }
             QKind::Date(bounds) => {
                 let Some(text) = value.as_str() else {
-                    return wrong_type(&mut self.sink, &self.path, "a date written YYYY-MM-DD");
+                    wrong_type!("a date written YYYY-MM-DD");
                 };
                 let Some(date) = parse_date(text) else {
                     push!(
@@ -675,7 +664,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             }
             QKind::YesNo | QKind::Declaration => {
                 let Some(answer) = value.as_bool() else {
-                    return wrong_type(&mut self.sink, &self.path, "true or false");
+                    wrong_type!("true or false");
                 };
                 if matches!(kind, QKind::Declaration) && !answer {
                     self.missing(frame, index, kind);
@@ -683,11 +672,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             }
             QKind::Choice { codes } => {
                 let Some(code) = value.as_str() else {
-                    return wrong_type(
-                        &mut self.sink,
-                        &self.path,
-                        "the code of one of the choices",
-                    );
+                    wrong_type!("the code of one of the choices");
                 };
                 if !v.code_lists[*codes].contains(code) {
                     push!(
@@ -705,13 +690,13 @@ impl<'a, S: Sink> Walker<'a, S> {
                 exclusive,
             } => {
                 let Some(items) = value.items() else {
-                    return wrong_type(&mut self.sink, &self.path, "a list of codes");
+                    wrong_type!("a list of codes");
                 };
                 let count = items.len();
                 let list = &v.code_lists[*codes];
                 let mut exclusive_seen = false;
                 for (position, item) in items.clone().enumerate() {
-                    self.path.push(Seg::Index(position));
+                    self.item = Some(position);
                     match item.as_str() {
                         Some(code) => {
                             let is_exclusive =
@@ -734,14 +719,13 @@ impl<'a, S: Sink> Walker<'a, S> {
                         }
                         None => {
                             let found = item.describe();
-                            self.sink
-                                .push(section, &self.path, ErrorCode::WrongType, None, || {
-                                    format!("Each choice must be a code, not {found}")
-                                });
+                            self.report(section, ErrorCode::WrongType, || {
+                                format!("Each choice must be a code, not {found}")
+                            });
                         }
                     }
-                    self.path.pop();
                 }
+                self.item = None;
                 if let Some((_, label)) = exclusive
                     && exclusive_seen
                     && count > 1
@@ -786,7 +770,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     match value.items() {
                         Some(items) => items.collect(),
                         None => {
-                            return wrong_type(&mut self.sink, &self.path, "a list of documents");
+                            wrong_type!("a list of documents");
                         }
                     }
                 } else {
@@ -813,12 +797,10 @@ impl<'a, S: Sink> Walker<'a, S> {
                 }
                 let listed = max_files.value > 1;
                 for (position, &document) in documents.iter().enumerate() {
-                    if listed {
-                        self.path.push(Seg::Index(position));
-                    }
+                    self.item = listed.then_some(position);
                     match file_reference(document) {
                         None => {
-                            self.sink.push(section, &self.path, ErrorCode::File, None, || {
+                            self.report(section, ErrorCode::File, || {
                                 "A document must be a reference with its id, name, media_type and size".to_owned()
                             });
                         }
@@ -844,20 +826,50 @@ impl<'a, S: Sink> Walker<'a, S> {
                             }
                         }
                     }
-                    if listed {
-                        self.path.pop();
-                    }
                 }
+                self.item = None;
             }
             QKind::Person => {
                 if !person_reference(value) {
-                    self.sink
-                        .push(section, &self.path, ErrorCode::Person, None, || {
-                            "A person must be a reference with their id and name".to_owned()
-                        });
+                    self.report(section, ErrorCode::Person, || {
+                        "A person must be a reference with their id and name".to_owned()
+                    });
                 }
             }
         }
+    }
+
+    /// Reports an error at the question being checked (or the item of its answer).
+    fn report(
+        &mut self,
+        section: Option<usize>,
+        code: ErrorCode,
+        message: impl FnOnce() -> String,
+    ) {
+        self.path.push(Seg::Key(self.node_key));
+        if let Some(item) = self.item {
+            self.path.push(Seg::Index(item));
+        }
+        self.sink.push(section, &self.path, code, None, message);
+        if self.item.is_some() {
+            self.path.pop();
+        }
+        self.path.pop();
+    }
+
+    /// Reports an answer of the wrong JSON type.
+    #[cold]
+    fn wrong_type(
+        &mut self,
+        section: Option<usize>,
+        wording: Wording<'_>,
+        value: Answer<'_>,
+        expected: &str,
+    ) {
+        let found = value.describe();
+        self.report(section, ErrorCode::WrongType, || {
+            format!("{} must be {expected}, not {found}", wording.subject())
+        });
     }
 
     /// Reports text with control characters (other than tab and line breaks): whether it has
@@ -870,13 +882,9 @@ impl<'a, S: Sink> Walker<'a, S> {
     ) -> bool {
         let found = formats::has_forbidden_control(text);
         if found {
-            self.sink.push(
-                section,
-                &self.path,
-                ErrorCode::ControlCharacters,
-                None,
-                || format!("{} must not contain control characters", wording.subject()),
-            );
+            self.report(section, ErrorCode::ControlCharacters, || {
+                format!("{} must not contain control characters", wording.subject())
+            });
         }
         found
     }

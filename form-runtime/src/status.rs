@@ -143,8 +143,11 @@ impl Validator {
             ..*options
         };
         let collected = self.collect(answers, &whole);
-        let mut errors: Vec<(Option<usize>, ValidationError)> =
-            collected.sections.into_iter().zip(collected.errors).collect();
+        let mut errors: Vec<(Option<usize>, ValidationError)> = collected
+            .sections
+            .into_iter()
+            .zip(collected.errors)
+            .collect();
         let visibility = self.visibility(answers, options.today);
         let mut out = Vec::new();
         for (index, (section, (_, shown))) in

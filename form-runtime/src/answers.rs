@@ -42,7 +42,7 @@ struct Item {
     /// Text and keys: where the text starts. Lists and objects: how many items or members.
     /// Numbers: the number's bits.
     a: u64,
-    /// Text and keys: the text's length. Lists and objects: the index of the item after
+    /// Text and keys: where the text ends. Lists and objects: the index of the item after
     /// their contents.
     b: u64,
 }
@@ -145,7 +145,7 @@ impl Answers {
     fn push_text(&mut self, kind: Kind, text: &str) {
         let start = self.text.len() as u64;
         self.text.push_str(text);
-        self.push(kind, start, text.len() as u64);
+        self.push(kind, start, self.text.len() as u64);
     }
 
     /// The text of the key or text item at `at`.
@@ -295,7 +295,7 @@ impl<'a> Answer<'a> {
         let start = item.a as usize;
         self.answers
             .text
-            .get(start..start + item.b as usize)
+            .get(start..item.b as usize)
             .unwrap_or_default()
     }
 
@@ -307,7 +307,7 @@ impl<'a> Answer<'a> {
         self.answers
             .text
             .as_bytes()
-            .get(start..start + item.b as usize)
+            .get(start..item.b as usize)
             .unwrap_or_default()
     }
 
@@ -573,7 +573,7 @@ impl<'a> Members<'a> {
         let text = self.answers.text.as_bytes();
         let bytes = |item: Item| {
             let start = item.a as usize;
-            text.get(start..start + item.b as usize).unwrap_or_default()
+            text.get(start..item.b as usize).unwrap_or_default()
         };
         let value = Answer {
             answers: self.answers,

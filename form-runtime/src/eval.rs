@@ -274,9 +274,14 @@ impl<'v> Eval<'v> {
 
     /// Evaluates a date expression; None when it has no value.
     pub(crate) fn date(&self, frame: &Frame<'_, '_>, expr: &CExpr) -> Option<Date> {
-        match self.eval(frame, expr) {
-            Val::Date(date) => Some(date),
-            _ => None,
+        // Most bounds are a date or today: no need to evaluate them as expressions.
+        match expr {
+            CExpr::Date(date) => Some(*date),
+            CExpr::Today => Some(self.today),
+            _ => match self.eval(frame, expr) {
+                Val::Date(date) => Some(date),
+                _ => None,
+            },
         }
     }
 

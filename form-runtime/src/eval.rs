@@ -8,9 +8,9 @@
 
 use std::cell::Cell;
 
-use crate::answers::{Answer, Kind};
 use jiff::civil::Date;
 
+use crate::answers::{Answer, Kind};
 use crate::compiled::{AnswerKind, CExpr, NodeKind, Validator};
 use crate::table;
 use crate::{Arithmetic, Comparison, DurationUnit};

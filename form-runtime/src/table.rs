@@ -37,15 +37,20 @@ impl<V> Default for Table<V> {
 /// bucket of its own.
 const SEEDS: u64 = 32;
 
-/// A hash of a key's length and of its first and last eight bytes (or fewer, for a short key),
-/// whatever its length: keys and codes are short and mostly differ at their ends, and the table
-/// compares the whole key anyway. A multiply-fold of two words, as in the wyhash family.
+/// A hash of a key's bytes and length. A key of up to 16 bytes is read as its first and last
+/// eight bytes (or fewer, for a short key), overlapping; a longer one has its middle words
+/// folded in as well, so that ids differing only in the middle (`section_01_question_what`,
+/// `section_02_question_what`) still hash apart. A multiply-fold, as in the wyhash family.
 #[inline]
 pub(crate) fn hash(bytes: &[u8], seed: u64) -> u64 {
     const K0: u64 = 0xa076_1d64_78bd_642f;
     const K1: u64 = 0xe703_7ed1_a0b4_28db;
+    let fold = |a: u64, b: u64| {
+        let folded = u128::from(a ^ K0) * u128::from(b ^ K1);
+        (folded as u64) ^ ((folded >> 64) as u64)
+    };
     let len = bytes.len();
-    let (first, last) = match len {
+    let (mut first, last) = match len {
         8.. => (word(bytes), word(&bytes[len - 8..])),
         4.. => (u64::from(half(bytes)), u64::from(half(&bytes[len - 4..]))),
         1.. => (
@@ -54,8 +59,14 @@ pub(crate) fn hash(bytes: &[u8], seed: u64) -> u64 {
         ),
         0 => (0, 0),
     };
-    let folded = u128::from(first ^ seed ^ K0) * u128::from(last ^ (len as u64) ^ K1);
-    (folded as u64) ^ ((folded >> 64) as u64)
+    first ^= seed;
+    // Words from the ninth byte on, until the last eight bytes: the last may overlap them.
+    let mut at = 8;
+    while at + 8 < len {
+        first = fold(first, word(&bytes[at..]));
+        at += 8;
+    }
+    fold(first, last ^ (len as u64))
 }
 
 /// Whether two strings are the same. Keys and codes are short: compared a word at a time
@@ -186,7 +197,7 @@ impl<V> Table<V> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{Table, same};
+    use super::{Table, hash, same};
 
     #[test]
     fn finds_every_key_and_nothing_else() {
@@ -221,6 +232,21 @@ mod tests {
                 let near = String::from_utf8(near).unwrap_or_default();
                 prop_assert!(!same(&a, &near), "{} and {}", a, near);
             }
+        }
+    }
+
+    #[test]
+    fn keys_differing_only_in_the_middle_hash_apart() {
+        let keys: Vec<String> = (0..200)
+            .map(|n| format!("section_{n:03}_question_what"))
+            .collect();
+        let mut hashes: Vec<u64> = keys.iter().map(|key| hash(key.as_bytes(), 0)).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        assert_eq!(hashes.len(), keys.len());
+        let table = Table::new(keys.iter().cloned().zip(0..));
+        for (index, key) in keys.iter().enumerate() {
+            assert_eq!(table.get(key), Some(&index));
         }
     }
 

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 
 use crate::formats::FileType;
 use crate::pattern::Pattern;
-use crate::table::Table;
+use crate::table::{Key, Table};
 use crate::{
     Access, Arithmetic, Audience, Check, Choices, Comparison, DateBoundKind, DurationUnit, Element,
     Expr, ExprKind, Form, Input, Limit, Rule, selectable,
@@ -44,8 +44,9 @@ pub enum CompileError {
     Date(String),
 }
 
-/// A compiled rule expression: names are node numbers.
+/// A compiled rule expression: names are node numbers. (An explicit tag, as for `QKind`.)
 #[derive(Debug, Clone)]
+#[repr(u8)]
 pub(crate) enum CExpr {
     Bool(bool),
     Num(f64),
@@ -101,7 +102,10 @@ pub(crate) struct CBound {
     pub(crate) message: Option<String>,
 }
 
+// An explicit tag: without one, the variants' fields give the enum a niche layout, whose tag
+// takes several instructions to decode on every answer checked.
 #[derive(Debug)]
+#[repr(u8)]
 pub(crate) enum QKind {
     Text {
         long: bool,
@@ -140,6 +144,7 @@ pub(crate) enum QKind {
 }
 
 #[derive(Debug)]
+#[repr(u8)]
 pub(crate) enum NodeKind {
     Question(QKind),
     Repeat {
@@ -152,6 +157,7 @@ pub(crate) enum NodeKind {
 }
 
 #[derive(Debug, Clone)]
+#[repr(u8)]
 pub(crate) enum Requirement {
     Optional,
     Always,
@@ -190,7 +196,7 @@ pub(crate) struct Level {
     pub(crate) lookup: Table<(usize, usize)>,
     /// The key of each slot. Answers mostly come in the form's order, so the key after the
     /// last one found is tried before the table.
-    pub(crate) keys: Vec<String>,
+    pub(crate) keys: Vec<Key>,
     pub(crate) slots: usize,
     pub(crate) depth: usize,
     /// The elements of a block entry, in document order (the root's are in `sections`).
@@ -312,7 +318,7 @@ impl Validator {
         }
         let form_checks = builder.checks(&form.checks)?;
         for (level, keys) in builder.levels.iter_mut().zip(builder.keys) {
-            level.keys = keys.iter().map(|(key, _)| key.clone()).collect();
+            level.keys = keys.iter().map(|(key, _)| Key::new(key)).collect();
             level.lookup = Table::new(keys);
         }
         Ok(Validator {

@@ -39,6 +39,7 @@ impl Tri {
 
 /// A value computed by an expression.
 #[derive(Debug, Clone, Copy)]
+#[repr(u8)]
 enum Val<'a> {
     Unknown,
     Bool(bool),
@@ -145,10 +146,7 @@ impl<'v> Eval<'v> {
             // The slot of the key expected next, in the form's order.
             let mut next = 0;
             while let Some((key, value, blank)) = members.next_raw() {
-                let expected = layout
-                    .keys
-                    .get(next)
-                    .is_some_and(|known| table::same_bytes(known.as_bytes(), key));
+                let expected = layout.keys.get(next).is_some_and(|known| known.is(key));
                 let found = if expected {
                     Some(next)
                 } else {

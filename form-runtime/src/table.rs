@@ -50,16 +50,8 @@ pub(crate) fn hash(bytes: &[u8], seed: u64) -> u64 {
         (folded as u64) ^ ((folded >> 64) as u64)
     };
     let len = bytes.len();
-    let (mut first, last) = match len {
-        8.. => (word(bytes), word(&bytes[len - 8..])),
-        4.. => (u64::from(half(bytes)), u64::from(half(&bytes[len - 4..]))),
-        1.. => (
-            u64::from(bytes[0]) | u64::from(bytes[len / 2]) << 8 | u64::from(bytes[len - 1]) << 16,
-            0,
-        ),
-        0 => (0, 0),
-    };
-    first ^= seed;
+    let (first, last) = ends(bytes);
+    let mut first = first ^ seed;
     // Words from the ninth byte on, until the last eight bytes: the last may overlap them.
     let mut at = 8;
     while at + 8 < len {
@@ -99,6 +91,47 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
             word(&a[len - 8..]) == word(&b[len - 8..])
         }
         _ => a == b,
+    }
+}
+
+/// A key held for comparing with keys of its length quickly: its length and its first and last
+/// eight bytes (overlapping, or the halves of a shorter key), which for a key of up to 16 bytes
+/// are all of it.
+#[derive(Debug, Clone)]
+pub(crate) struct Key {
+    text: String,
+    ends: (u64, u64),
+}
+
+impl Key {
+    pub(crate) fn new(text: &str) -> Key {
+        Key {
+            text: text.to_owned(),
+            ends: ends(text.as_bytes()),
+        }
+    }
+
+    /// Whether `bytes` are this key's.
+    #[inline(always)]
+    pub(crate) fn is(&self, bytes: &[u8]) -> bool {
+        bytes.len() == self.text.len()
+            && ends(bytes) == self.ends
+            && (bytes.len() <= 16 || same_bytes(bytes, self.text.as_bytes()))
+    }
+}
+
+/// The first and last eight bytes of `bytes`, overlapping (or fewer, for a short key).
+#[inline(always)]
+fn ends(bytes: &[u8]) -> (u64, u64) {
+    let len = bytes.len();
+    match len {
+        8.. => (word(bytes), word(&bytes[len - 8..])),
+        4.. => (u64::from(half(bytes)), u64::from(half(&bytes[len - 4..]))),
+        1.. => (
+            u64::from(bytes[0]) | u64::from(bytes[len / 2]) << 8 | u64::from(bytes[len - 1]) << 16,
+            0,
+        ),
+        0 => (0, 0),
     }
 }
 
@@ -188,6 +221,7 @@ impl<V> Table<V> {
     }
 
     /// Whether `key` is in the table.
+    #[inline(always)]
     pub(crate) fn contains(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
@@ -197,7 +231,7 @@ impl<V> Table<V> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{Table, hash, same};
+    use super::{Key, Table, hash, same};
 
     #[test]
     fn finds_every_key_and_nothing_else() {
@@ -215,7 +249,8 @@ mod tests {
     }
 
     proptest! {
-        /// The word-at-a-time comparison agrees with the standard one: on unrelated strings,
+        /// The word-at-a-time comparisons (of strings, and of a held key with bytes) agree with
+        /// the standard one: on unrelated strings,
         /// and on strings of the same length that differ in one byte, wherever it is.
         #[test]
         fn same_is_equality(
@@ -224,6 +259,8 @@ mod tests {
             at in any::<prop::sample::Index>(),
         ) {
             prop_assert_eq!(same(&a, &b), a == b);
+            prop_assert_eq!(Key::new(&a).is(b.as_bytes()), a == b);
+            prop_assert!(Key::new(&a).is(a.as_bytes()));
             prop_assert!(same(&a, &a.clone()));
             if !a.is_empty() {
                 let mut near = a.clone().into_bytes();
@@ -231,6 +268,7 @@ mod tests {
                 near[at] = if near[at] == b'z' { b'y' } else { b'z' };
                 let near = String::from_utf8(near).unwrap_or_default();
                 prop_assert!(!same(&a, &near), "{} and {}", a, near);
+                prop_assert!(!Key::new(&a).is(near.as_bytes()), "{} and {}", a, near);
             }
         }
     }

@@ -250,8 +250,8 @@ mod tests {
 
     proptest! {
         /// The word-at-a-time comparisons (of strings, and of a held key with bytes) agree with
-        /// the standard one: on unrelated strings,
-        /// and on strings of the same length that differ in one byte, wherever it is.
+        /// the standard one: on unrelated strings, and on strings of the same length that differ
+        /// in one byte, wherever it is.
         #[test]
         fn same_is_equality(
             a in "[a-z]{0,40}",

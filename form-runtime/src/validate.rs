@@ -75,20 +75,24 @@ pub(crate) enum Seg<'a> {
 
 /// Renders a JSON Pointer (RFC 6901).
 pub(crate) fn pointer(path: &[Seg<'_>]) -> String {
-    let mut out = String::new();
+    use std::fmt::Write;
+    let room = path
+        .iter()
+        .map(|segment| match segment {
+            Seg::Key(key) => key.len() + 1,
+            Seg::Index(_) => 4,
+        })
+        .sum();
+    let mut out = String::with_capacity(room);
     for segment in path {
         out.push('/');
         match segment {
-            Seg::Key(key) => {
-                for c in key.chars() {
-                    match c {
-                        '~' => out.push_str("~0"),
-                        '/' => out.push_str("~1"),
-                        c => out.push(c),
-                    }
-                }
+            // Keys are ids, which hold neither `~` nor `/`; a key the form does not know might.
+            Seg::Key(key) if !key.contains(['~', '/']) => out.push_str(key),
+            Seg::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Seg::Index(index) => {
+                let _ = write!(out, "{index}");
             }
-            Seg::Index(index) => out.push_str(&index.to_string()),
         }
     }
     out

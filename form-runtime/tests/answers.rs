@@ -98,6 +98,10 @@ fn members_keep_the_order_they_were_given_in() {
     let errors = validator.validate(&answers, &ValidateOptions::new(support::today()));
     let paths: Vec<&str> = errors.iter().map(|error| error.path.as_str()).collect();
     assert_eq!(paths, ["/b", "/a"]);
+    // Paths are JSON Pointers: `~` and `/` in a key are escaped.
+    let odd = parse(r#"{"a/b~c": 1}"#).unwrap();
+    let errors = validator.validate(&odd, &ValidateOptions::new(support::today()));
+    assert_eq!(errors[0].path, "/a~1b~0c");
 }
 
 #[test]

@@ -36,109 +36,117 @@ fn submissions_file() -> PathBuf {
     }
 }
 
-/// A labelled submission: its text as given (members in the order the peers wrote them),
-/// parsed into `Answers` and into a `serde_json::Value`.
-struct Submission {
-    expect_valid: bool,
-    mutation: String,
-    text: String,
-    answers: Answers,
-    value: Value,
+/// The labelled submissions: each one's label, its text as given (members in the order the
+/// peers wrote them), and the same submissions parsed into `Answers` and into
+/// `serde_json::Value`s, each kind parsed one after another (as the peers parse theirs), so that
+/// neither is interleaved with the other in memory.
+struct Submissions {
+    labels: Vec<(bool, String)>,
+    texts: Vec<String>,
+    answers: Vec<Answers>,
+    values: Vec<Value>,
 }
 
-fn send50() -> (Validator, Vec<Submission>) {
+fn send50() -> (Validator, Submissions) {
     let validator = Validator::new(&peer_spec::compile_file(
         &support::workspace().join("form-runtime/tests/data/peers/send50.spec.json"),
     ))
     .unwrap();
     let file = submissions_file();
     let lines = std::fs::read_to_string(&file).unwrap();
-    let submissions = lines
-        .lines()
-        .map(|line| {
-            let mut record: Value = serde_json::from_str(line).unwrap();
-            // The submission's own text: the record ends with it.
-            let at = line.find("\"data\":").unwrap() + "\"data\":".len();
-            let text = line[at..line.len() - 1].to_owned();
-            let value = record["data"].take();
-            let answers = Answers::parse(&text, &AnswerLimits::default()).unwrap();
-            assert_eq!(answers.to_value(), value);
-            Submission {
-                expect_valid: record["expect_valid"].as_bool().unwrap(),
-                mutation: record["mutation"].as_str().unwrap_or("valid").to_owned(),
-                text,
-                answers,
-                value,
-            }
-        })
-        .collect::<Vec<_>>();
+    let mut labels = Vec::new();
+    let mut texts = Vec::new();
+    let mut values = Vec::new();
+    for line in lines.lines() {
+        let mut record: Value = serde_json::from_str(line).unwrap();
+        labels.push((
+            record["expect_valid"].as_bool().unwrap(),
+            record["mutation"].as_str().unwrap_or("valid").to_owned(),
+        ));
+        // The submission's own text: the record ends with it.
+        let at = line.find("\"data\":").unwrap() + "\"data\":".len();
+        texts.push(line[at..line.len() - 1].to_owned());
+        values.push(record["data"].take());
+    }
+    let answers: Vec<Answers> = texts
+        .iter()
+        .map(|text| Answers::parse(text, &AnswerLimits::default()).unwrap())
+        .collect();
+    for (answers, value) in answers.iter().zip(&values) {
+        assert_eq!(&answers.to_value(), value);
+    }
     eprintln!(
         "send50: {} submissions from {}",
-        submissions.len(),
+        texts.len(),
         file.display()
     );
+    let submissions = Submissions {
+        labels,
+        texts,
+        answers,
+        values,
+    };
     (validator, submissions)
 }
 
 fn bench(c: &mut Criterion) {
     let options = ValidateOptions::new(support::today());
     let (validator, submissions) = send50();
-    let agree = submissions
-        .iter()
-        .filter(|s| validator.validate(&s.answers, &options).is_empty() == s.expect_valid)
+    let labelled = || submissions.answers.iter().zip(&submissions.labels);
+    let agree = labelled()
+        .filter(|(answers, (expect_valid, _))| {
+            validator.validate(*answers, &options).is_empty() == *expect_valid
+        })
         .count();
-    let mut wrong: Vec<&str> = submissions
-        .iter()
-        .filter(|s| validator.is_valid(&s.answers, &options) != s.expect_valid)
-        .map(|s| s.mutation.as_str())
+    let mut wrong: Vec<&str> = labelled()
+        .filter(|(answers, (expect_valid, _))| {
+            validator.is_valid(*answers, &options) != *expect_valid
+        })
+        .map(|(_, (_, mutation))| mutation.as_str())
         .collect();
     wrong.dedup();
     eprintln!(
         "send50: {agree}/{} classified as labelled; is_valid wrong on {wrong:?}",
-        submissions.len()
+        submissions.texts.len()
     );
 
     let mut group = c.benchmark_group("validate send50");
-    group.throughput(Throughput::Elements(submissions.len() as u64));
+    group.throughput(Throughput::Elements(submissions.texts.len() as u64));
     group.sample_size(20);
     group.bench_function("all errors", |b| {
         b.iter(|| {
-            for submission in &submissions {
-                black_box(validator.validate(black_box(&submission.answers), &options));
+            for answers in &submissions.answers {
+                black_box(validator.validate(black_box(answers), &options));
             }
         })
     });
     group.bench_function("is_valid", |b| {
         b.iter(|| {
-            for submission in &submissions {
-                black_box(validator.is_valid(black_box(&submission.answers), &options));
+            for answers in &submissions.answers {
+                black_box(validator.is_valid(black_box(answers), &options));
             }
         })
     });
     // The same submissions held as serde_json Values, read into Answers on each call.
     group.bench_function("all errors, from serde_json values", |b| {
         b.iter(|| {
-            for submission in &submissions {
-                black_box(validator.validate(black_box(&submission.value), &options));
+            for value in &submissions.values {
+                black_box(validator.validate(black_box(value), &options));
             }
         })
     });
     // What a service does with a submission's text before validating it.
     group.bench_function("parse into Answers", |b| {
         b.iter(|| {
-            for submission in &submissions {
-                black_box(Answers::parse(
-                    black_box(&submission.text),
-                    &AnswerLimits::default(),
-                ))
-                .unwrap();
+            for text in &submissions.texts {
+                black_box(Answers::parse(black_box(text), &AnswerLimits::default())).unwrap();
             }
         })
     });
     group.bench_function("parse into serde_json values", |b| {
         b.iter(|| {
-            for submission in &submissions {
-                black_box(serde_json::from_str::<Value>(black_box(&submission.text))).unwrap();
+            for text in &submissions.texts {
+                black_box(serde_json::from_str::<Value>(black_box(text))).unwrap();
             }
         })
     });

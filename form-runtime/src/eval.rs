@@ -239,6 +239,7 @@ impl<'v> Eval<'v> {
     }
 
     /// The effective answer to `node` seen from `frame`: present, shown and not empty.
+    #[inline]
     fn effective<'a>(&self, frame: &Frame<'a, '_>, node: usize) -> Option<Answer<'a>> {
         let holder = self.frame_of(frame, node)?;
         let slot = &holder.slots[self.v.nodes[node].slot?];
@@ -477,6 +478,7 @@ impl<'v> Eval<'v> {
         true
     }
 
+    #[inline]
     fn answer<'a>(&self, frame: &Frame<'a, '_>, node: usize) -> Val<'a> {
         let Some(value) = self.effective(frame, node) else {
             return Val::Unknown;

@@ -302,6 +302,13 @@ impl<'a, S: Sink> Walker<'a, S> {
         };
         let blank = frame.slots[slot].blank;
         let value = frame.slots[slot].value.filter(|_| !(self.draft && blank));
+        // An unanswered question that is never required has nothing to check, shown or not.
+        if value.is_none()
+            && matches!(node.required, Requirement::Optional)
+            && matches!(node.kind, NodeKind::Question(_))
+        {
+            return;
+        }
         let section = Some(node.section);
         let wording = Wording::new(&node.label);
         // Errors found below are reported at this question's path (see `report`).

@@ -94,13 +94,14 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// A key held for comparing with keys of its length quickly: its length and its first and last
-/// eight bytes (overlapping, or the halves of a shorter key), which for a key of up to 16 bytes
-/// are all of it.
+/// A key held for comparing with other keys quickly: its length, its first and last eight
+/// bytes (overlapping, or the halves of a shorter key) and the eight after the first, which for
+/// a key of up to 24 bytes are all of it.
 #[derive(Debug, Clone)]
 pub(crate) struct Key {
     text: String,
     ends: (u64, u64),
+    middle: u64,
 }
 
 impl Key {
@@ -108,15 +109,28 @@ impl Key {
         Key {
             text: text.to_owned(),
             ends: ends(text.as_bytes()),
+            middle: middle(text.as_bytes()),
         }
     }
 
     /// Whether `bytes` are this key's.
     #[inline(always)]
     pub(crate) fn is(&self, bytes: &[u8]) -> bool {
-        bytes.len() == self.text.len()
+        let len = bytes.len();
+        len == self.text.len()
             && ends(bytes) == self.ends
-            && (bytes.len() <= 16 || same_bytes(bytes, self.text.as_bytes()))
+            && (len <= 16 || middle(bytes) == self.middle)
+            && (len <= 24 || same_bytes(bytes, self.text.as_bytes()))
+    }
+}
+
+/// The eight bytes after the first eight, of a key longer than 16 bytes (else 0).
+#[inline(always)]
+fn middle(bytes: &[u8]) -> u64 {
+    if bytes.len() > 16 {
+        word(&bytes[8..])
+    } else {
+        0
     }
 }
 

@@ -1,9 +1,9 @@
 //! Validating a submission: every error, in document order, each with the JSON Pointer of
 //! the answer, a stable code and a message for the person filling the form.
 
-use crate::answers::{Answer, Answers, AsAnswers, Kind};
 use jiff::civil::Date;
 
+use crate::answers::{Answer, Answers, AsAnswers, Kind};
 use crate::compiled::{CCheck, Format, NodeKind, QKind, Requirement, Validator, audience_index};
 use crate::error::{ErrorCode, ValidationError};
 use crate::eval::{Eval, Frame, Slot, Tri, holds_code, parse_date};

@@ -313,35 +313,17 @@ impl<'a, S: Sink> Walker<'a, S> {
         let wording = Wording::new(&node.label);
         // Errors found below are reported at this question's path (see `report`).
         self.node_key = &node.id;
-        if let Some(audience) = self.audience {
-            let who = audience_words(Audience::ALL[audience]);
-            let refused = if !node.seen_by[audience] {
-                Some((ErrorCode::NotForAudience, "it is not part of this form for"))
-            } else if !node.writable_by[audience] {
-                Some((ErrorCode::Locked, "it is locked and cannot be changed by"))
-            } else {
-                None
-            };
-            if let Some((code, why)) = refused {
-                if value.is_some() {
-                    self.report(section, code, || {
-                        format!("Remove the answer to {}: {why} {who}", wording.quoted())
-                    });
-                }
-                return;
-            }
+        if let Some(audience) = self.audience
+            && self.refused(index, audience, value.is_some())
+        {
+            return;
         }
         // A question without a rule of its own is shown with its section or entry; a rule is
         // evaluated (and remembered for the rules that read the question).
         let shown = container_shown && (node.visible.is_none() || self.ev.visible(frame, index));
         if !shown {
             if value.is_some() {
-                self.report(section, ErrorCode::HiddenAnswered, || {
-                    format!(
-                        "Remove the answer to {}: it does not apply, given the other answers",
-                        wording.quoted()
-                    )
-                });
+                self.hidden_answered(section, wording);
             }
             return;
         }
@@ -363,77 +345,128 @@ impl<'a, S: Sink> Walker<'a, S> {
                 }
                 Some(value) => self.answer(frame, index, kind, value),
             },
-            NodeKind::Repeat {
-                level,
-                item,
-                min,
-                max,
-            } => {
-                let title = &node.label;
-                let entries = match value.map(|value| (value, value.items())) {
-                    None => None,
-                    Some((_, Some(entries))) => Some(entries),
-                    Some((other, None)) => {
-                        let found = other.describe();
-                        self.report(section, ErrorCode::WrongType, || {
-                            format!("{title} must be a list of entries, not {found}")
-                        });
-                        return;
-                    }
-                };
-                let len = u32::try_from(entries.as_ref().map_or(0, ExactSizeIterator::len))
-                    .unwrap_or(u32::MAX);
-                if let Some(min) = min
-                    && !self.draft
-                    && len < min.value
-                {
-                    self.report(section, ErrorCode::MinEntries, || {
-                        min.message.clone().unwrap_or_else(|| {
-                            format!("Add at least {}", messages::count(min.value, item))
-                        })
-                    });
+            NodeKind::Repeat { .. } => self.block(frame, index, value),
+        }
+    }
+
+    /// Whether `audience` may not answer element `index` (reported when it did): a part it does
+    /// not see, or one locked for it.
+    #[cold]
+    fn refused(&mut self, index: usize, audience: usize, answered: bool) -> bool {
+        let node = &self.ev.v.nodes[index];
+        let who = audience_words(Audience::ALL[audience]);
+        let refused = if !node.seen_by[audience] {
+            Some((ErrorCode::NotForAudience, "it is not part of this form for"))
+        } else if !node.writable_by[audience] {
+            Some((ErrorCode::Locked, "it is locked and cannot be changed by"))
+        } else {
+            None
+        };
+        let Some((code, why)) = refused else {
+            return false;
+        };
+        if answered {
+            let wording = Wording::new(&node.label);
+            self.report(Some(node.section), code, || {
+                format!("Remove the answer to {}: {why} {who}", wording.quoted())
+            });
+        }
+        true
+    }
+
+    #[cold]
+    fn hidden_answered(&mut self, section: Option<usize>, wording: Wording<'_>) {
+        self.report(section, ErrorCode::HiddenAnswered, || {
+            format!(
+                "Remove the answer to {}: it does not apply, given the other answers",
+                wording.quoted()
+            )
+        });
+    }
+
+    /// Checks the answer to repeating block `index`, shown: its number of entries and each
+    /// entry.
+    #[inline(never)]
+    fn block(&mut self, frame: &Frame<'a, '_>, index: usize, value: Option<Answer<'a>>) {
+        let v = self.ev.v;
+        let node = &v.nodes[index];
+        let NodeKind::Repeat {
+            level,
+            item,
+            min,
+            max,
+        } = &node.kind
+        else {
+            return;
+        };
+        let section = Some(node.section);
+        let title = &node.label;
+        let entries = match value.map(|value| (value, value.items())) {
+            None => None,
+            Some((_, Some(entries))) => Some(entries),
+            Some((other, None)) => {
+                let found = other.describe();
+                self.report(section, ErrorCode::WrongType, || {
+                    format!("{title} must be a list of entries, not {found}")
+                });
+                return;
+            }
+        };
+        let len =
+            u32::try_from(entries.as_ref().map_or(0, ExactSizeIterator::len)).unwrap_or(u32::MAX);
+        if let Some(min) = min
+            && !self.draft
+            && len < min.value
+        {
+            self.report(section, ErrorCode::MinEntries, || {
+                min.message
+                    .clone()
+                    .unwrap_or_else(|| format!("Add at least {}", messages::count(min.value, item)))
+            });
+        }
+        if let Some(max) = max
+            && len > max.value
+        {
+            self.report(section, ErrorCode::MaxEntries, || {
+                max.message.clone().unwrap_or_else(|| {
+                    format!(
+                        "{title} must have {} or fewer",
+                        messages::count(max.value, item)
+                    )
+                })
+            });
+        }
+        let level = *level;
+        self.path.push(Seg::Key(&node.id));
+        for (position, entry) in entries.into_iter().flatten().enumerate() {
+            self.path.push(Seg::Index(position));
+            match entry.kind() {
+                Kind::Object => {
+                    let slots = std::mem::take(&mut self.spare);
+                    let entry = self.ev.frame_in(slots, level, entry, Some(frame));
+                    let layout = &v.levels[level];
+                    self.elements(&entry, &layout.elements, true);
+                    self.checks(&entry, &layout.checks, section);
+                    self.unknown(&entry, section);
+                    self.spare = entry.into_slots();
                 }
-                if let Some(max) = max
-                    && len > max.value
-                {
-                    self.report(section, ErrorCode::MaxEntries, || {
-                        max.message.clone().unwrap_or_else(|| {
+                _ => {
+                    let found = entry.describe();
+                    self.sink
+                        .push(section, &self.path, ErrorCode::WrongType, None, || {
                             format!(
-                                "{title} must have {} or fewer",
-                                messages::count(max.value, item)
+                                "Each {} must be an object keyed by question id, not {found}",
+                                lower(item)
                             )
-                        })
-                    });
+                        });
                 }
-                let level = *level;
-                self.path.push(Seg::Key(&node.id));
-                for (position, entry) in entries.into_iter().flatten().enumerate() {
-                    self.path.push(Seg::Index(position));
-                    match entry.kind() {
-                        Kind::Object => {
-                            let slots = std::mem::take(&mut self.spare);
-                            let entry = self.ev.frame_in(slots, level, entry, Some(frame));
-                            let layout = &v.levels[level];
-                            self.elements(&entry, &layout.elements, true);
-                            self.checks(&entry, &layout.checks, section);
-                            self.unknown(&entry, section);
-                            self.spare = entry.into_slots();
-                        }
-                        _ => {
-                            let found = entry.describe();
-                            self.sink.push(section, &self.path, ErrorCode::WrongType, None, || {
-                                format!("Each {} must be an object keyed by question id, not {found}", lower(item))
-                            });
-                        }
-                    }
-                    self.path.pop();
-                    if self.sink.stopped() {
-                        break;
-                    }
-                }
-                self.path.pop();
+            }
+            self.path.pop();
+            if self.sink.stopped() {
+                break;
             }
         }
+        self.path.pop();
     }
 
     /// A question with no answer (or an empty one): an error when it is required now.

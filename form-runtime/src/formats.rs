@@ -86,18 +86,26 @@ pub fn has_forbidden_control(text: &str) -> bool {
     if bytes.len() < 16 {
         return forbidden_between(bytes, 0, bytes.len());
     }
-    // Sixteen bytes at a time, a quick test that the compiler turns into a few vector
+    // Many bytes at a time, a quick test that the compiler turns into a few vector
     // instructions: is any byte below a space, DEL, or the first byte of a C1 control? Most text
     // has none, and only a chunk that has one (most often a line break) is looked at closely.
-    // The last chunk overlaps the one before it rather than leaving a tail.
-    let suspect = |chunk: &[u8; 16]| {
+    // The last sixteen bytes are tested apart, overlapping what comes before them.
+    fn suspect<const N: usize>(chunk: &[u8; N]) -> bool {
         chunk.iter().fold(0u8, |found, &byte| {
             found | u8::from((byte < 0x20) | (byte == 0x7f) | (byte == 0xc2))
         }) != 0
-    };
-    let (chunks, _) = bytes.as_chunks::<16>();
+    }
+    let (chunks, _) = bytes.as_chunks::<64>();
     for (index, chunk) in chunks.iter().enumerate() {
-        if suspect(chunk) && forbidden_between(bytes, index * 16, index * 16 + 16) {
+        if suspect(chunk) && forbidden_between(bytes, index * 64, index * 64 + 64) {
+            return true;
+        }
+    }
+    let (rest, _) = bytes[chunks.len() * 64..].as_chunks::<16>();
+    let from = chunks.len() * 64;
+    for (index, chunk) in rest.iter().enumerate() {
+        let at = from + index * 16;
+        if suspect(chunk) && forbidden_between(bytes, at, at + 16) {
             return true;
         }
     }
@@ -170,7 +178,32 @@ pub fn upn_check_letter_ok(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// The chunked scan finds a control character wherever it is in a text of any length,
+        /// and nothing in text without one (tabs, line breaks, accents and no-break spaces).
+        #[test]
+        fn the_scan_agrees_with_each_character(
+            text in "[a-z \t\n\r\u{e9}\u{a0}\u{2019}]{0,200}",
+            control in prop::sample::select(vec!['\0', '\u{7}', '\u{1f}', '\u{7f}', '\u{80}', '\u{9f}']),
+            at in any::<prop::sample::Index>(),
+            insert in any::<bool>(),
+        ) {
+            let mut chars: Vec<char> = text.chars().collect();
+            if insert {
+                chars.insert(at.index(chars.len() + 1), control);
+            }
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(
+                has_forbidden_control(&text),
+                text.chars().any(is_forbidden_control),
+                "{:?}", text
+            );
+        }
+    }
 
     #[test]
     fn nhs_numbers() {

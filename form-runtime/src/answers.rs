@@ -39,6 +39,8 @@ pub struct Answers {
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Item {
     kind: Kind,
+    /// Whether the value is empty ([`Answer::is_blank`]), worked out as it is stored.
+    blank: bool,
     /// Text and keys: where the text starts. Lists and objects: how many items or members.
     /// Numbers: the number's bits.
     a: u64,
@@ -138,14 +140,27 @@ impl Answers {
     }
 
     fn push(&mut self, kind: Kind, a: u64, b: u64) -> usize {
-        self.items.push(Item { kind, a, b });
+        self.items.push(Item {
+            kind,
+            // Lists are blank until they are closed with an item.
+            blank: matches!(kind, Kind::Null | Kind::List),
+            a,
+            b,
+        });
         self.items.len() - 1
     }
 
     fn push_text(&mut self, kind: Kind, text: &str) {
         let start = self.text.len() as u64;
         self.text.push_str(text);
-        self.push(kind, start, self.text.len() as u64);
+        let at = self.push(kind, start, self.text.len() as u64);
+        // Most texts start with a visible ASCII character: no need to trim them.
+        let blank = kind == Kind::Text
+            && !text.as_bytes().first().is_some_and(u8::is_ascii_graphic)
+            && text.trim().is_empty();
+        if let Some(item) = self.items.get_mut(at) {
+            item.blank = blank;
+        }
     }
 
     /// The text of the key or text item at `at`.
@@ -175,6 +190,7 @@ impl Answers {
         if let Some(item) = self.items.get_mut(at) {
             item.a = count as u64;
             item.b = end;
+            item.blank = item.kind == Kind::List && count == 0;
         }
     }
 
@@ -281,6 +297,7 @@ impl<'a> Answer<'a> {
     fn item(self) -> Item {
         self.answers.items.get(self.at).copied().unwrap_or(Item {
             kind: Kind::Null,
+            blank: true,
             a: 0,
             b: 0,
         })
@@ -295,18 +312,6 @@ impl<'a> Answer<'a> {
         let start = item.a as usize;
         self.answers
             .text
-            .get(start..item.b as usize)
-            .unwrap_or_default()
-    }
-
-    /// The bytes of a text or key item, with no check that they are whole characters (they
-    /// are: the answers hold them as text).
-    #[inline(always)]
-    fn bytes_of(self, item: Item) -> &'a [u8] {
-        let start = item.a as usize;
-        self.answers
-            .text
-            .as_bytes()
             .get(start..item.b as usize)
             .unwrap_or_default()
     }
@@ -403,22 +408,7 @@ impl<'a> Answer<'a> {
     /// unanswered in rules; validation says to leave them out.
     #[inline]
     pub(crate) fn is_blank(self) -> bool {
-        self.blank_as(self.item())
-    }
-
-    /// [`Answer::is_blank`], for this answer's item read already.
-    #[inline(always)]
-    fn blank_as(self, item: Item) -> bool {
-        match item.kind {
-            Kind::Null => true,
-            // Most answers start with a visible ASCII character: no need to trim them.
-            Kind::Text => match self.bytes_of(item).first() {
-                Some(byte) if byte.is_ascii_graphic() => false,
-                _ => self.text_of(item).trim().is_empty(),
-            },
-            Kind::List => item.a == 0,
-            _ => false,
-        }
+        self.item().blank
     }
 
     /// "a list", "a number" and so on, for messages.
@@ -579,7 +569,7 @@ impl<'a> Members<'a> {
             answers: self.answers,
             at: self.at + 1,
         };
-        let blank = value.blank_as(item);
+        let blank = item.blank;
         self.at = match item.kind {
             Kind::List | Kind::Object => item.b as usize,
             _ => self.at + 2,
@@ -769,5 +759,44 @@ impl<'de> Visitor<'de> for Strict<'_> {
         }
         self.answers.close(at, hashes.len());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AnswerLimits, Answers};
+
+    /// Blankness is worked out as values are stored, from parsed text and from values alike.
+    #[test]
+    fn blank_answers_are_known_as_they_are_stored() {
+        let text = r#"{"empty":"","spaces":"  \t","nbsp":"\u00a0","word":"x","padded":" x",
+            "none":[],"one":[""],"null":null,"zero":0,"no":false,"object":{}}"#;
+        let parsed = Answers::parse(text, &AnswerLimits::default()).unwrap();
+        let held = Answers::from(&serde_json::from_str::<serde_json::Value>(text).unwrap());
+        for answers in [&parsed, &held] {
+            // (A value's members come in key order.)
+            let blank: std::collections::BTreeMap<&str, bool> = answers
+                .root()
+                .members()
+                .unwrap()
+                .map(|(key, value)| (key, value.is_blank()))
+                .collect();
+            assert_eq!(
+                blank,
+                std::collections::BTreeMap::from([
+                    ("empty", true),
+                    ("spaces", true),
+                    ("nbsp", true),
+                    ("word", false),
+                    ("padded", false),
+                    ("none", true),
+                    ("one", false),
+                    ("null", true),
+                    ("zero", false),
+                    ("no", false),
+                    ("object", false),
+                ])
+            );
+        }
     }
 }

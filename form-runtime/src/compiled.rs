@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 
 use crate::formats::FileType;
+use crate::messages::{self, Wording};
 use crate::pattern::Pattern;
 use crate::table::{Key, Table};
 use crate::{
@@ -168,8 +169,8 @@ pub(crate) enum Requirement {
 #[derive(Debug)]
 pub(crate) struct Node {
     pub(crate) id: String,
-    /// The label, trimmed.
-    pub(crate) label: String,
+    /// The label, trimmed, and the words of its messages.
+    pub(crate) wording: Wording,
     pub(crate) depth: usize,
     /// The level whose answers hold it.
     pub(crate) level: usize,
@@ -180,7 +181,9 @@ pub(crate) struct Node {
     pub(crate) block: Option<usize>,
     pub(crate) visible: Option<CExpr>,
     pub(crate) required: Requirement,
-    pub(crate) required_message: Option<String>,
+    /// The message when a question is required and not answered: the designer's, or the
+    /// standard one for its kind. Empty for other elements.
+    pub(crate) missing: Box<str>,
     pub(crate) answer_kind: AnswerKind,
     /// Effective access, combined with the section's and the blocks' around it: indexed by
     /// audience (citizen, professional, la).
@@ -403,7 +406,7 @@ impl<'f> Builder<'f> {
             self.elements.push(element);
             self.nodes.push(Node {
                 id: element.id().to_owned(),
-                label: label.trim().to_owned(),
+                wording: Wording::new(label.trim()),
                 depth: self.levels[level].depth,
                 level,
                 slot,
@@ -411,7 +414,7 @@ impl<'f> Builder<'f> {
                 block,
                 visible: None,
                 required: Requirement::Optional,
-                required_message: None,
+                missing: Box::default(),
                 answer_kind,
                 seen_by: access[0],
                 writable_by: access[1],
@@ -458,7 +461,10 @@ impl<'f> Builder<'f> {
                 let kind = self.question(question)?;
                 let node = &mut self.nodes[index];
                 node.required = required;
-                node.required_message = message;
+                node.missing = match message {
+                    Some(message) => message.into(),
+                    None => messages::missing(&node.wording, &kind).into(),
+                };
                 node.kind = NodeKind::Question(kind);
             }
             Element::Repeat(repeat) => {

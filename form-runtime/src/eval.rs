@@ -98,21 +98,26 @@ impl<'a> Frame<'a, '_> {
     }
 }
 
-/// Evaluation of one submission: the validator, the date and the sections' visibility.
+/// The frame of the answers' top level, around `frame`.
+#[inline]
+fn root<'f, 'a, 'p>(frame: &'f Frame<'a, 'p>) -> &'f Frame<'a, 'p> {
+    let mut root = frame;
+    while let Some(parent) = root.parent {
+        root = parent;
+    }
+    root
+}
+
+/// Evaluation of one submission: the validator and the date.
 #[derive(Debug)]
 pub(crate) struct Eval<'v> {
     pub(crate) v: &'v Validator,
     pub(crate) today: Date,
-    sections: Vec<Cell<Vis>>,
 }
 
 impl<'v> Eval<'v> {
     pub(crate) fn new(v: &'v Validator, today: Date) -> Eval<'v> {
-        Eval {
-            v,
-            today,
-            sections: vec![Cell::new(Vis::NotYet); v.sections.len()],
-        }
+        Eval { v, today }
     }
 
     /// The frame of `object`, the answers of `level`.
@@ -136,7 +141,9 @@ impl<'v> Eval<'v> {
     ) -> Frame<'a, 'p> {
         let layout = &self.v.levels[level];
         slots.clear();
-        slots.resize_with(layout.slots, || Slot {
+        // The root's frame also holds the memo of each section's visibility, after its answers.
+        let memos = if level == 0 { self.v.sections.len() } else { 0 };
+        slots.resize_with(layout.slots + memos, || Slot {
             value: None,
             blank: false,
             vis: Cell::new(Vis::NotYet),
@@ -146,9 +153,12 @@ impl<'v> Eval<'v> {
             // The slot of the key expected next, in the form's order.
             let mut next = 0;
             while let Some((key, value, blank)) = members.next_raw() {
-                let expected = layout.keys.get(next).is_some_and(|known| known.is(key));
-                let found = if expected {
+                // The key expected next, or the one after it (the question between unanswered).
+                let is_key = |slot: usize| layout.keys.get(slot).is_some_and(|known| known.is(key));
+                let found = if is_key(next) {
                     Some(next)
+                } else if is_key(next + 1) {
+                    Some(next + 1)
                 } else {
                     layout.lookup.get_bytes(key).map(|&(_, slot)| slot)
                 };
@@ -187,8 +197,15 @@ impl<'v> Eval<'v> {
     }
 
     /// Whether section `index` is shown.
+    #[inline]
     pub(crate) fn section_visible(&self, root: &Frame<'_, '_>, index: usize) -> bool {
-        let memo = &self.sections[index];
+        let Some(memo) = root
+            .slots
+            .get(self.v.levels[0].slots + index)
+            .map(|slot| &slot.vis)
+        else {
+            return false;
+        };
         match memo.get() {
             Vis::Shown => return true,
             Vis::Hidden | Vis::Computing => return false,
@@ -219,13 +236,7 @@ impl<'v> Eval<'v> {
         let container = match (data.block, frame.parent) {
             (Some(block), Some(parent)) => self.visible(parent, block),
             (Some(_), None) => false,
-            (None, _) => {
-                let mut root = frame;
-                while let Some(parent) = root.parent {
-                    root = parent;
-                }
-                self.section_visible(root, data.section)
-            }
+            (None, _) => self.section_visible(root(frame), data.section),
         };
         let shown = container
             && match &data.visible {

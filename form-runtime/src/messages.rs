@@ -4,92 +4,138 @@
 
 use jiff::civil::Date;
 
+use crate::compiled::QKind;
+
 /// Words that already make a label a noun phrase: "Enter your name", not "Enter the your name".
 const DETERMINERS: &[&str] = &[
     "a", "an", "the", "your", "their", "his", "her", "its", "my", "our", "this", "that", "these",
     "those", "any", "each", "every", "some", "all",
 ];
 
-/// A question's label, turned into the parts of a message.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Wording<'a> {
-    label: &'a str,
+/// A question's label, turned into the parts of its messages once, as the validator is
+/// prepared: an error's message is then one copy, not a new lowercasing per error.
+#[derive(Debug, Clone)]
+pub(crate) struct Wording {
+    /// The label, trimmed.
+    label: Box<str>,
+    /// The label as the subject of a sentence: "Date of birth", or "The answer" for a
+    /// question label.
+    subject: Box<str>,
+    /// The label as the object of a verb: "the date of birth", "your email address", "the
+    /// UPN". None for a question label.
+    object: Option<Box<str>>,
 }
 
-impl<'a> Wording<'a> {
-    /// The wording of `label`, which has no white space around it (the validator trims the
-    /// labels once, as it compiles the form; this is made for every answer checked).
-    pub(crate) fn new(label: &'a str) -> Wording<'a> {
-        Wording { label }
+impl Wording {
+    /// The wording of `label`, which has no white space around it.
+    pub(crate) fn new(label: &str) -> Wording {
+        let (subject, object) = if is_question(label) {
+            ("The answer".into(), None)
+        } else {
+            let first = label.split_whitespace().next().unwrap_or_default();
+            let lowered = lower_first(label);
+            let object = if DETERMINERS.contains(&first.to_lowercase().as_str()) {
+                lowered
+            } else {
+                format!("the {lowered}")
+            };
+            (label.into(), Some(object.into_boxed_str()))
+        };
+        Wording {
+            label: label.into(),
+            subject,
+            object,
+        }
     }
 
-    /// Whether the label is a question ("Does the child have an EHC plan?"): such labels do
-    /// not fit "Enter the ..." and get wording of their own.
-    fn is_question(self) -> bool {
-        const OPENERS: &[&str] = &[
-            "what", "how", "why", "who", "when", "where", "which", "whose", "does", "do", "is",
-            "are", "has", "have", "can", "did", "will", "would", "should", "tell", "describe",
-            "please", "list", "give",
-        ];
-        let first = self
-            .label
-            .split_whitespace()
-            .next()
-            .unwrap_or_default()
-            .to_lowercase();
-        self.label.ends_with('?') || self.label.is_empty() || OPENERS.contains(&first.as_str())
+    /// The label, trimmed.
+    pub(crate) fn label(&self) -> &str {
+        &self.label
     }
 
     /// The label as the object of a verb: "the date of birth", "your email address", "the
     /// UPN". None for a question label.
-    pub(crate) fn object(self) -> Option<String> {
-        if self.is_question() {
-            return None;
-        }
-        let first = self.label.split_whitespace().next().unwrap_or_default();
-        let lowered = lower_first(self.label);
-        if DETERMINERS.contains(&first.to_lowercase().as_str()) {
-            Some(lowered)
-        } else {
-            Some(format!("the {lowered}"))
-        }
+    pub(crate) fn object(&self) -> Option<&str> {
+        self.object.as_deref()
     }
 
     /// The label as the subject of a sentence: "Date of birth", or "The answer" for a
     /// question label.
-    pub(crate) fn subject(self) -> String {
-        if self.is_question() {
-            "The answer".to_owned()
-        } else {
-            self.label.to_owned()
-        }
+    pub(crate) fn subject(&self) -> &str {
+        &self.subject
     }
 
     /// "Enter the date of birth" / "Enter an answer".
-    pub(crate) fn enter(self) -> String {
-        match self.object() {
-            Some(object) => format!("Enter {object}"),
-            None => "Enter an answer".to_owned(),
-        }
+    pub(crate) fn enter(&self) -> String {
+        self.verb("Enter")
     }
 
     /// "Select the team" / "Select an answer".
-    pub(crate) fn select(self) -> String {
-        match self.object() {
-            Some(object) => format!("Select {object}"),
-            None => "Select an answer".to_owned(),
-        }
+    pub(crate) fn select(&self) -> String {
+        self.verb("Select")
+    }
+
+    /// `verb` and the object, or "an answer".
+    fn verb(&self, verb: &str) -> String {
+        concat(&[verb, " ", self.object().unwrap_or("an answer")])
     }
 
     /// "Enter the date of birth in the correct format" / "Enter an answer in the correct
     /// format".
-    pub(crate) fn correct_format(self) -> String {
-        format!("{} in the correct format", self.enter())
+    pub(crate) fn correct_format(&self) -> String {
+        concat(&[
+            "Enter ",
+            self.object().unwrap_or("an answer"),
+            " in the correct format",
+        ])
     }
 
     /// "Remove the answer to “Date of birth”, ...".
-    pub(crate) fn quoted(self) -> String {
-        format!("“{}”", self.label)
+    pub(crate) fn quoted(&self) -> String {
+        concat(&["“", &self.label, "”"])
+    }
+}
+
+/// Whether `label` is a question ("Does the child have an EHC plan?"): such labels do not fit
+/// "Enter the ..." and get wording of their own.
+fn is_question(label: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "what", "how", "why", "who", "when", "where", "which", "whose", "does", "do", "is", "are",
+        "has", "have", "can", "did", "will", "would", "should", "tell", "describe", "please",
+        "list", "give",
+    ];
+    let first = label
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    label.ends_with('?') || label.is_empty() || OPENERS.contains(&first.as_str())
+}
+
+/// `parts` end to end, in a string of their exact length.
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// The standard message for a required question of `kind` left unanswered: "Enter the date
+/// of birth", "Select the team", "Upload the report".
+pub(crate) fn missing(wording: &Wording, kind: &QKind) -> String {
+    match kind {
+        QKind::Choice { .. } | QKind::Multi { .. } | QKind::Person => wording.select(),
+        QKind::YesNo => match wording.object() {
+            Some(object) => format!("Select yes or no for {object}"),
+            None => "Select yes or no".to_owned(),
+        },
+        QKind::Declaration => format!("Confirm {}: tick the box", wording.quoted()),
+        QKind::File { .. } => match wording.object() {
+            Some(object) => format!("Upload {object}"),
+            None => "Upload a file".to_owned(),
+        },
+        _ => wording.enter(),
     }
 }
 

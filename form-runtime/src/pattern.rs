@@ -3,9 +3,11 @@
 //!
 //! A pattern is run on a fully built DFA where one fits in a small budget: one table look-up per
 //! byte, no set-up per search. The `regex` crate's own engine, which picks a strategy for every
-//! search, takes several times as long on the short answers forms get. A pattern whose DFA
-//! would be too large, or which the DFA cannot run (Unicode word boundaries), keeps the regex.
-//! Both run in time linear in the text.
+//! search, takes several times as long on the short answers forms get. The DFA is built by
+//! `regex-automata` and copied into a table of our own, numbered from the pattern's start, so
+//! that the loop over a text's bytes is a look-up of its class and one of the next state. A
+//! pattern whose DFA would be too large, or which the DFA cannot run (Unicode word boundaries),
+//! keeps the regex. Both run in time linear in the text.
 
 use regex::Regex;
 use regex_automata::dfa::{Automaton, StartKind, dense};
@@ -20,32 +22,70 @@ const DETERMINIZE_SIZE_LIMIT: usize = 2 << 20;
 /// A pattern that must match the whole text.
 #[derive(Debug)]
 pub(crate) enum Pattern {
-    /// The DFA of the pattern, anchored at both ends, and its start state.
-    Dfa {
-        dfa: Box<dense::DFA<Vec<u32>>>,
-        start: StateID,
-        /// Whether a text it matches may hold a control character
-        /// ([`formats::is_forbidden_control`]): when not, a match proves there is none, and the
-        /// text need not be scanned for them.
-        controls: bool,
-    },
+    Dfa(Table),
     /// The pattern, anchored at both ends, for the regex crate's engine.
     Regex(Regex),
+}
+
+/// A DFA anchored at both ends, as a table. States are numbered from 0, the dead state (no
+/// match whatever follows), and 1, the start; a state is held premultiplied, as the index of
+/// its row (`number << shift`).
+#[derive(Debug)]
+pub(crate) struct Table {
+    /// The class of each byte: bytes of one class lead every state to the same state.
+    classes: Box<[u8; 256]>,
+    /// A row of `1 << shift` next states per state, by class.
+    next: Box<[u32]>,
+    shift: u32,
+    /// Whether the text matches when it ends in each state.
+    accepts: Box<[bool]>,
+    /// Whether a text it matches may hold a control character
+    /// ([`formats::is_forbidden_control`]): when not, a match proves there is none, and the
+    /// text need not be scanned for them.
+    controls: bool,
 }
 
 impl Pattern {
     /// Prepares `pattern` (regex crate syntax), which must match the whole text.
     pub(crate) fn whole(pattern: &str) -> Result<Pattern, regex::Error> {
         let anchored = format!("^(?:{pattern})$");
-        match Pattern::dfa(&anchored) {
-            Some(dfa) => Ok(dfa),
+        match Table::build(&anchored) {
+            Some(table) => Ok(Pattern::Dfa(table)),
             // Also where the syntax is wrong: the regex crate's error is the message a
             // designer reads.
             None => Ok(Pattern::Regex(Regex::new(&anchored)?)),
         }
     }
 
-    fn dfa(anchored: &str) -> Option<Pattern> {
+    /// Whether a text that matches may hold a control character. True unless proved otherwise.
+    pub(crate) fn admits_controls(&self) -> bool {
+        match self {
+            Pattern::Dfa(table) => table.controls,
+            Pattern::Regex(_) => true,
+        }
+    }
+
+    /// Whether the whole of `text` matches.
+    #[inline]
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        match self {
+            Pattern::Dfa(table) => table.is_match(text.as_bytes()),
+            Pattern::Regex(regex) => regex_match(regex, text),
+        }
+    }
+}
+
+// Out of line: most patterns have a table, whose loop is short enough to be in line.
+#[inline(never)]
+fn regex_match(regex: &Regex, text: &str) -> bool {
+    regex.is_match(text)
+}
+
+impl Table {
+    const DEAD: usize = 0;
+
+    /// The table of `anchored`'s DFA, if one fits in the budget.
+    fn build(anchored: &str) -> Option<Table> {
         let config = dense::Config::new()
             .start_kind(StartKind::Anchored)
             .match_kind(MatchKind::All)
@@ -58,70 +98,98 @@ impl Pattern {
         let start = dfa
             .start_state(&start::Config::new().anchored(Anchored::Yes))
             .ok()?;
-        let controls = admits_controls(&dfa, start);
-        Some(Pattern::Dfa {
-            dfa: Box::new(dfa),
-            start,
-            controls,
+        let byte_classes = dfa.byte_classes();
+        let mut classes = Box::new([0u8; 256]);
+        for byte in 0..=u8::MAX {
+            classes[usize::from(byte)] = byte_classes.get(byte);
+        }
+        let class_count = classes.iter().map(|&class| usize::from(class) + 1).max()?;
+        let shift = class_count.next_power_of_two().trailing_zeros();
+        // Number the live states in the order they are reached from the start.
+        let mut states: Vec<StateID> = vec![StateID::ZERO, start];
+        let mut numbers = std::collections::HashMap::from([(start, 1u32)]);
+        let mut next = Vec::new();
+        let mut at = 1;
+        while let Some(&state) = states.get(at) {
+            let mut row = vec![0u32; 1 << shift];
+            for byte in 0..=u8::MAX {
+                let to = dfa.next_state(state, byte);
+                if dfa.is_dead_state(to) {
+                    continue;
+                }
+                let number = *numbers.entry(to).or_insert_with(|| {
+                    states.push(to);
+                    (states.len() - 1) as u32
+                });
+                row[usize::from(classes[usize::from(byte)])] = number << shift;
+            }
+            if at == 1 {
+                // The dead state's row, all dead, comes first.
+                next.resize(1 << shift, 0);
+            }
+            next.extend(row);
+            at += 1;
+        }
+        let accepts = states
+            .iter()
+            .enumerate()
+            .map(|(number, &state)| {
+                number != Table::DEAD && dfa.is_match_state(dfa.next_eoi_state(state))
+            })
+            .collect();
+        let mut table = Table {
+            classes,
+            next: next.into_boxed_slice(),
+            shift,
+            accepts,
+            controls: true,
+        };
+        table.controls = table.admits_controls();
+        Some(table)
+    }
+
+    /// The state after `byte` from `state` (premultiplied).
+    #[inline(always)]
+    fn step(&self, state: usize, byte: u8) -> usize {
+        let class = usize::from(self.classes[usize::from(byte)]);
+        self.next
+            .get(state + class)
+            .map_or(Table::DEAD, |&to| to as usize)
+    }
+
+    #[inline]
+    fn is_match(&self, text: &[u8]) -> bool {
+        let mut state = 1 << self.shift;
+        for &byte in text {
+            state = self.step(state, byte);
+            if state == Table::DEAD {
+                return false;
+            }
+        }
+        self.accepts
+            .get(state >> self.shift)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Whether any state reachable from the start goes on through a control character (a C0
+    /// control byte other than tab and line breaks, DEL, or a C1 control: `C2` then `80` to
+    /// `9F`) to a live state. When none does, no text the DFA matches holds one.
+    fn admits_controls(&self) -> bool {
+        let controls = (0u8..0x20)
+            .filter(|byte| !matches!(byte, b'\t' | b'\n' | b'\r'))
+            .chain([0x7f]);
+        // Every state in the table is reachable from the start.
+        (1..self.accepts.len()).any(|number| {
+            let state = number << self.shift;
+            let after_c2 = self.step(state, 0xc2);
+            controls
+                .clone()
+                .any(|byte| self.step(state, byte) != Table::DEAD)
+                || (after_c2 != Table::DEAD
+                    && (0x80..=0x9f).any(|byte| self.step(after_c2, byte) != Table::DEAD))
         })
     }
-
-    /// Whether a text that matches may hold a control character. True unless proved otherwise.
-    pub(crate) fn admits_controls(&self) -> bool {
-        match self {
-            Pattern::Dfa { controls, .. } => *controls,
-            Pattern::Regex(_) => true,
-        }
-    }
-
-    /// Whether the whole of `text` matches.
-    pub(crate) fn is_match(&self, text: &str) -> bool {
-        match self {
-            Pattern::Dfa { dfa, start, .. } => {
-                let mut state = *start;
-                for &byte in text.as_bytes() {
-                    state = dfa.next_state(state, byte);
-                    if dfa.is_dead_state(state) {
-                        return false;
-                    }
-                }
-                // Matches show one step late, after the end of the text.
-                dfa.is_match_state(dfa.next_eoi_state(state))
-            }
-            Pattern::Regex(regex) => regex.is_match(text),
-        }
-    }
-}
-
-/// Whether any state reachable from `start` goes on through a control character (a C0 control
-/// byte other than tab and line breaks, DEL, or a C1 control: `C2` then `80` to `9F`) to a state
-/// that is not dead. When none does, no text the DFA matches holds one.
-fn admits_controls(dfa: &dense::DFA<Vec<u32>>, start: StateID) -> bool {
-    let controls = (0u8..0x20)
-        .filter(|byte| !matches!(byte, b'\t' | b'\n' | b'\r'))
-        .chain([0x7f]);
-    let mut seen = std::collections::HashSet::from([start]);
-    let mut queue = vec![start];
-    while let Some(state) = queue.pop() {
-        let alive = |next: StateID| !dfa.is_dead_state(next);
-        if controls
-            .clone()
-            .any(|byte| alive(dfa.next_state(state, byte)))
-        {
-            return true;
-        }
-        let after_c2 = dfa.next_state(state, 0xc2);
-        if alive(after_c2) && (0x80..=0x9f).any(|byte| alive(dfa.next_state(after_c2, byte))) {
-            return true;
-        }
-        for byte in 0..=u8::MAX {
-            let next = dfa.next_state(state, byte);
-            if alive(next) && seen.insert(next) {
-                queue.push(next);
-            }
-        }
-    }
-    false
 }
 
 #[cfg(test)]
@@ -162,7 +230,7 @@ mod tests {
     fn the_usual_patterns_get_a_dfa() {
         for pattern in PATTERNS.iter().copied().chain(formats()) {
             let prepared = Pattern::whole(pattern).unwrap();
-            assert!(matches!(prepared, Pattern::Dfa { .. }), "{pattern}");
+            assert!(matches!(prepared, Pattern::Dfa(_)), "{pattern}");
         }
     }
 

@@ -142,12 +142,8 @@ impl Validator {
             mode: Mode::Submit,
             ..*options
         };
-        let collected = self.collect(answers, &whole);
-        let mut errors: Vec<(Option<usize>, ValidationError)> = collected
-            .sections
-            .into_iter()
-            .zip(collected.errors)
-            .collect();
+        let mut errors: Vec<(Option<usize>, ValidationError)> =
+            self.errors_by_section(answers, &whole).collect();
         let visibility = self.visibility(answers, options.today);
         let mut out = Vec::new();
         for (index, (section, (_, shown))) in

@@ -113,11 +113,12 @@ pub(crate) trait Sink {
     );
 }
 
-/// Collects every error with its message, and the section of each.
+/// Collects every error with its message, and the section of each when asked.
 #[derive(Debug, Default)]
 pub(crate) struct Collect {
     pub(crate) errors: Vec<ValidationError>,
-    pub(crate) sections: Vec<Option<usize>>,
+    /// The section of each error, in step with `errors` when kept.
+    pub(crate) sections: Option<Vec<Option<usize>>>,
 }
 
 impl Sink for Collect {
@@ -137,7 +138,9 @@ impl Sink for Collect {
         check: Option<&str>,
         message: impl FnOnce() -> String,
     ) {
-        self.sections.push(section);
+        if let Some(sections) = &mut self.sections {
+            sections.push(section);
+        }
         self.errors.push(ValidationError {
             path: pointer(path),
             code,
@@ -185,7 +188,9 @@ impl Validator {
         answers: &Answers,
         options: &ValidateOptions,
     ) -> Vec<ValidationError> {
-        self.collect(answers, options).errors
+        let mut walker = Walker::new(self, options, Collect::default());
+        walker.run(answers.root());
+        walker.sink.errors
     }
 
     /// Whether `answers` has no error: the same verdict as [`Validator::validate`] returning
@@ -201,10 +206,20 @@ impl Validator {
         !walker.sink.failed
     }
 
-    pub(crate) fn collect(&self, answers: &Answers, options: &ValidateOptions) -> Collect {
-        let mut walker = Walker::new(self, options, Collect::default());
+    /// Every error in `answers`, and the section of each (None: not in one).
+    pub(crate) fn errors_by_section(
+        &self,
+        answers: &Answers,
+        options: &ValidateOptions,
+    ) -> impl Iterator<Item = (Option<usize>, ValidationError)> {
+        let sink = Collect {
+            errors: Vec::new(),
+            sections: Some(Vec::new()),
+        };
+        let mut walker = Walker::new(self, options, sink);
         walker.run(answers.root());
-        walker.sink
+        let Collect { errors, sections } = walker.sink;
+        sections.unwrap_or_default().into_iter().zip(errors)
     }
 }
 
@@ -228,7 +243,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         Walker {
             ev: Eval::new(validator, options.today),
             sink,
-            path: Vec::with_capacity(8),
+            path: Vec::new(),
             spare: Vec::new(),
             node_key: "",
             item: None,
@@ -310,7 +325,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             return;
         }
         let section = Some(node.section);
-        let wording = Wording::new(&node.label);
+        let wording = &node.wording;
         // Errors found below are reported at this question's path (see `report`).
         self.node_key = &node.id;
         if let Some(audience) = self.audience
@@ -330,10 +345,10 @@ impl<'a, S: Sink> Walker<'a, S> {
         match &node.kind {
             NodeKind::Content => {}
             NodeKind::Question(kind) => match value {
-                None => self.missing(frame, index, kind),
+                None => self.missing(frame, index),
                 Some(_) if blank => {
                     if self.required_now(frame, index) {
-                        self.missing(frame, index, kind);
+                        self.missing(frame, index);
                     } else {
                         self.report(section, ErrorCode::Empty, || {
                             format!(
@@ -366,7 +381,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             return false;
         };
         if answered {
-            let wording = Wording::new(&node.label);
+            let wording = &node.wording;
             self.report(Some(node.section), code, || {
                 format!("Remove the answer to {}: {why} {who}", wording.quoted())
             });
@@ -375,7 +390,7 @@ impl<'a, S: Sink> Walker<'a, S> {
     }
 
     #[cold]
-    fn hidden_answered(&mut self, section: Option<usize>, wording: Wording<'_>) {
+    fn hidden_answered(&mut self, section: Option<usize>, wording: &Wording) {
         self.report(section, ErrorCode::HiddenAnswered, || {
             format!(
                 "Remove the answer to {}: it does not apply, given the other answers",
@@ -400,7 +415,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             return;
         };
         let section = Some(node.section);
-        let title = &node.label;
+        let title = node.wording.label();
         let entries = match value.map(|value| (value, value.items())) {
             None => None,
             Some((_, Some(entries))) => Some(entries),
@@ -470,26 +485,13 @@ impl<'a, S: Sink> Walker<'a, S> {
     }
 
     /// A question with no answer (or an empty one): an error when it is required now.
-    fn missing(&mut self, frame: &Frame<'a, '_>, index: usize, kind: &QKind) {
+    fn missing(&mut self, frame: &Frame<'a, '_>, index: usize) {
         if !self.required_now(frame, index) {
             return;
         }
         let node = &self.ev.v.nodes[index];
-        let wording = Wording::new(&node.label);
         self.report(Some(node.section), ErrorCode::Required, || {
-            node.required_message.clone().unwrap_or_else(|| match kind {
-                QKind::Choice { .. } | QKind::Multi { .. } | QKind::Person => wording.select(),
-                QKind::YesNo => match wording.object() {
-                    Some(object) => format!("Select yes or no for {object}"),
-                    None => "Select yes or no".to_owned(),
-                },
-                QKind::Declaration => format!("Confirm {}: tick the box", wording.quoted()),
-                QKind::File { .. } => match wording.object() {
-                    Some(object) => format!("Upload {object}"),
-                    None => "Upload a file".to_owned(),
-                },
-                _ => wording.enter(),
-            })
+            node.missing.to_string()
         });
     }
 
@@ -497,7 +499,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         let v = self.ev.v;
         let node = &v.nodes[index];
         let section = Some(node.section);
-        let wording = Wording::new(&node.label);
+        let wording = &node.wording;
         let subject = || wording.subject();
         macro_rules! push {
             ($code:expr, $limit:expr, $($message:tt)+) => {
@@ -711,7 +713,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     wrong_type!("true or false");
                 };
                 if matches!(kind, QKind::Declaration) && !answer {
-                    self.missing(frame, index, kind);
+                    self.missing(frame, index);
                 }
             }
             QKind::Choice { codes } => {
@@ -906,7 +908,7 @@ impl<'a, S: Sink> Walker<'a, S> {
     fn wrong_type(
         &mut self,
         section: Option<usize>,
-        wording: Wording<'_>,
+        wording: &Wording,
         value: Answer<'_>,
         expected: &str,
     ) {
@@ -922,7 +924,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         &mut self,
         text: &str,
         section: Option<usize>,
-        wording: Wording<'_>,
+        wording: &Wording,
     ) -> bool {
         let found = formats::has_forbidden_control(text);
         if found {

@@ -316,6 +316,20 @@ impl<'a> Answer<'a> {
             .unwrap_or_default()
     }
 
+    /// The bytes of the text, for a text answer: what a code is looked up by (with no check
+    /// that the ends of the text are whole characters: they are).
+    #[inline]
+    pub(crate) fn text_bytes(self) -> Option<&'a [u8]> {
+        let item = self.item();
+        if item.kind != Kind::Text {
+            return None;
+        }
+        self.answers
+            .text
+            .as_bytes()
+            .get(item.a as usize..item.b as usize)
+    }
+
     /// The text, for a text answer.
     #[inline]
     pub(crate) fn as_str(self) -> Option<&'a str> {
@@ -560,21 +574,21 @@ impl<'a> Members<'a> {
         self.left -= 1;
         let items = self.answers.items.get(self.at..self.at + 2)?;
         let (key, item) = (items[0], items[1]);
-        let text = self.answers.text.as_bytes();
-        let bytes = |item: Item| {
-            let start = item.a as usize;
-            text.get(start..item.b as usize).unwrap_or_default()
-        };
+        let key = self
+            .answers
+            .text
+            .as_bytes()
+            .get(key.a as usize..key.b as usize)
+            .unwrap_or_default();
         let value = Answer {
             answers: self.answers,
             at: self.at + 1,
         };
-        let blank = item.blank;
         self.at = match item.kind {
             Kind::List | Kind::Object => item.b as usize,
             _ => self.at + 2,
         };
-        Some((bytes(key), value, blank))
+        Some((key, value, item.blank))
     }
 }
 

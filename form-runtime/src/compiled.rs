@@ -207,6 +207,31 @@ pub(crate) struct Level {
     pub(crate) checks: Vec<CCheck>,
 }
 
+impl Level {
+    /// The slot of the answer whose key's bytes are `key`, the key expected being the one of
+    /// slot `next`.
+    #[inline(always)]
+    pub(crate) fn slot_of(&self, key: &[u8], next: usize) -> Option<usize> {
+        // The key expected, or the one after it (the question between unanswered).
+        if self.is_key(next, key) {
+            Some(next)
+        } else if self.is_key(next + 1, key) {
+            Some(next + 1)
+        } else {
+            self.lookup.get_bytes(key).map(|&(_, slot)| slot)
+        }
+    }
+
+    /// Whether `key` is the key of slot `slot`.
+    #[inline(always)]
+    fn is_key(&self, slot: usize, key: &[u8]) -> bool {
+        match self.keys.get(slot) {
+            Some(known) => known.is(key),
+            None => false,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct CCheck {
     pub(crate) id: Option<String>,

@@ -75,7 +75,7 @@ enum Vis {
 #[derive(Debug)]
 pub(crate) struct Slot<'a> {
     pub(crate) value: Option<Answer<'a>>,
-    /// Whether the value is empty ([`Answer::is_blank`]), worked out once as the frame is built.
+    /// Whether the value is empty ([`Answer::is_blank`]), read once as the frame is built.
     pub(crate) blank: bool,
     vis: Cell<Vis>,
 }
@@ -130,6 +130,12 @@ impl<'v> Eval<'v> {
         self.frame_in(Vec::new(), level, object, parent)
     }
 
+    /// How many slots of a frame of `level` follow its answers' to remember other things: the
+    /// root's frame holds the memo of each section's visibility.
+    fn memos(&self, level: usize) -> usize {
+        if level == 0 { self.v.sections.len() } else { 0 }
+    }
+
     /// [`Eval::frame`], in the memory of `slots` (of an earlier frame, so as not to allocate
     /// for every entry of a block; [`Frame::into_slots`] gives it back).
     pub(crate) fn frame_in<'a, 'p>(
@@ -141,9 +147,7 @@ impl<'v> Eval<'v> {
     ) -> Frame<'a, 'p> {
         let layout = &self.v.levels[level];
         slots.clear();
-        // The root's frame also holds the memo of each section's visibility, after its answers.
-        let memos = if level == 0 { self.v.sections.len() } else { 0 };
-        slots.resize_with(layout.slots + memos, || Slot {
+        slots.resize_with(layout.slots + self.memos(level), || Slot {
             value: None,
             blank: false,
             vis: Cell::new(Vis::NotYet),
@@ -153,15 +157,7 @@ impl<'v> Eval<'v> {
             // The slot of the key expected next, in the form's order.
             let mut next = 0;
             while let Some((key, value, blank)) = members.next_raw() {
-                // The key expected next, or the one after it (the question between unanswered).
-                let is_key = |slot: usize| layout.keys.get(slot).is_some_and(|known| known.is(key));
-                let found = if is_key(next) {
-                    Some(next)
-                } else if is_key(next + 1) {
-                    Some(next + 1)
-                } else {
-                    layout.lookup.get_bytes(key).map(|&(_, slot)| slot)
-                };
+                let found = layout.slot_of(key, next);
                 match found.and_then(|slot| Some((slot, slots.get_mut(slot)?))) {
                     Some((at, slot)) => {
                         slot.value = Some(value);
@@ -372,9 +368,10 @@ impl<'v> Eval<'v> {
             }
             CExpr::Includes(choices, code, negated) => {
                 match (self.eval(frame, choices), self.eval(frame, code)) {
-                    (Val::Codes(codes), Val::Str(code)) => {
-                        Val::Bool(holds_code(codes.items().into_iter().flatten(), code) != *negated)
-                    }
+                    (Val::Codes(codes), Val::Str(code)) => Val::Bool(
+                        holds_code(codes.items().into_iter().flatten(), code.as_bytes())
+                            != *negated,
+                    ),
                     _ => Val::Unknown,
                 }
             }
@@ -620,8 +617,11 @@ fn trim(text: &str) -> &str {
 }
 
 /// Whether a list of answers holds `code` as one of its items.
-pub(crate) fn holds_code<'a>(mut items: impl Iterator<Item = Answer<'a>>, code: &str) -> bool {
-    items.any(|item| item.as_str().is_some_and(|item| table::same(item, code)))
+pub(crate) fn holds_code<'a>(mut items: impl Iterator<Item = Answer<'a>>, code: &[u8]) -> bool {
+    items.any(|item| {
+        item.text_bytes()
+            .is_some_and(|item| table::same_bytes(item, code))
+    })
 }
 
 #[cfg(test)]

@@ -2,31 +2,20 @@
 //! codes of each choice list. Validation looks up every key and code of every submission, so
 //! a look-up is one short hash and one comparison, whatever the size of the list.
 
-/// Strings and their values in an open-addressed table (linear probing, at most half full),
-/// with the keys' bytes kept together. The hash is seeded, and the seed is chosen when the table
-/// is built so that as many keys as possible sit in their own bucket: a look-up is then one hash,
-/// one bucket and one comparison.
+/// Strings and their values in an open-addressed table (linear probing, at most half full).
+/// The hash is seeded, and the seed is chosen when the table is built so that as many keys as
+/// possible sit in their own bucket: a look-up is then one hash, one bucket and one comparison,
+/// with words of the key worked out for the hash ([`Key`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Table<V> {
-    /// The keys' bytes, one after another.
-    text: String,
     /// Its length is a power of two.
-    buckets: Vec<Option<Bucket<V>>>,
+    buckets: Vec<Option<(Key, V)>>,
     seed: u64,
-}
-
-#[derive(Debug, Clone)]
-struct Bucket<V> {
-    /// Where the key's bytes are in `text`.
-    start: usize,
-    len: usize,
-    value: V,
 }
 
 impl<V> Default for Table<V> {
     fn default() -> Self {
         Table {
-            text: String::new(),
             buckets: Vec::new(),
             seed: 0,
         }
@@ -43,6 +32,12 @@ const SEEDS: u64 = 32;
 /// `section_02_question_what`) still hash apart. A multiply-fold, as in the wyhash family.
 #[inline]
 pub(crate) fn hash(bytes: &[u8], seed: u64) -> u64 {
+    hash_with_ends(bytes, ends(bytes), seed)
+}
+
+/// [`hash`], with the key's [`ends`] worked out already.
+#[inline(always)]
+fn hash_with_ends(bytes: &[u8], (first, last): (u64, u64), seed: u64) -> u64 {
     const K0: u64 = 0xa076_1d64_78bd_642f;
     const K1: u64 = 0xe703_7ed1_a0b4_28db;
     let fold = |a: u64, b: u64| {
@@ -50,7 +45,6 @@ pub(crate) fn hash(bytes: &[u8], seed: u64) -> u64 {
         (folded as u64) ^ ((folded >> 64) as u64)
     };
     let len = bytes.len();
-    let (first, last) = ends(bytes);
     let mut first = first ^ seed;
     // Words from the ninth byte on, until the last eight bytes: the last may overlap them.
     let mut at = 8;
@@ -116,9 +110,15 @@ impl Key {
     /// Whether `bytes` are this key's.
     #[inline(always)]
     pub(crate) fn is(&self, bytes: &[u8]) -> bool {
+        self.is_with_ends(bytes, ends(bytes))
+    }
+
+    /// [`Key::is`], with the bytes' [`ends`] worked out already.
+    #[inline(always)]
+    fn is_with_ends(&self, bytes: &[u8], ends: (u64, u64)) -> bool {
         let len = bytes.len();
         len == self.text.len()
-            && ends(bytes) == self.ends
+            && ends == self.ends
             && (len <= 16 || middle(bytes) == self.middle)
             && (len <= 24 || same_bytes(bytes, self.text.as_bytes()))
     }
@@ -190,7 +190,6 @@ impl<V> Table<V> {
             .min_by_key(|&seed| displaced(seed))
             .unwrap_or(0);
         let mut table = Table {
-            text: String::new(),
             buckets: (0..size).map(|_| None).collect(),
             seed,
         };
@@ -199,12 +198,7 @@ impl<V> Table<V> {
             while table.buckets[bucket].is_some() {
                 bucket = (bucket + 1) & mask;
             }
-            table.buckets[bucket] = Some(Bucket {
-                start: table.text.len(),
-                len: key.len(),
-                value,
-            });
-            table.text.push_str(&key);
+            table.buckets[bucket] = Some((Key::new(&key), value));
         }
         table
     }
@@ -219,25 +213,21 @@ impl<V> Table<V> {
     #[inline(always)]
     pub(crate) fn get_bytes(&self, key: &[u8]) -> Option<&V> {
         let mask = self.buckets.len().checked_sub(1)?;
-        let mut bucket = (hash(key, self.seed) as usize) & mask;
-        let text = self.text.as_bytes();
+        let ends = ends(key);
+        let mut bucket = (hash_with_ends(key, ends, self.seed) as usize) & mask;
         loop {
-            let found = self.buckets.get(bucket)?.as_ref()?;
-            if found.len == key.len()
-                && text
-                    .get(found.start..found.start + found.len)
-                    .is_some_and(|known| same_bytes(known, key))
-            {
-                return Some(&found.value);
+            let (known, value) = self.buckets.get(bucket)?.as_ref()?;
+            if known.is_with_ends(key, ends) {
+                return Some(value);
             }
             bucket = (bucket + 1) & mask;
         }
     }
 
-    /// Whether `key` is in the table.
+    /// Whether the key whose bytes are `key` is in the table.
     #[inline(always)]
-    pub(crate) fn contains(&self, key: &str) -> bool {
-        self.get(key).is_some()
+    pub(crate) fn contains(&self, key: &[u8]) -> bool {
+        self.get_bytes(key).is_some()
     }
 }
 
@@ -256,7 +246,7 @@ mod tests {
             }
             assert_eq!(table.get("code_x"), None);
             assert_eq!(table.get(""), None);
-            assert!(!table.contains(&format!("code_{size}")));
+            assert!(!table.contains(format!("code_{size}").as_bytes()));
         }
         let duplicates = Table::new([("a".to_owned(), 1), ("a".to_owned(), 2)]);
         assert_eq!(duplicates.get("a"), Some(&1));

@@ -9,7 +9,7 @@ use crate::error::{ErrorCode, ValidationError};
 use crate::eval::{Eval, Frame, Slot, Tri, holds_code, parse_date};
 use crate::formats;
 use crate::messages::{self, Wording};
-use crate::table::same;
+use crate::table::same_bytes;
 use crate::{Audience, DateBoundKind};
 
 /// Whether required answers are enforced.
@@ -717,7 +717,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 }
             }
             QKind::Choice { codes } => {
-                let Some(code) = value.as_str() else {
+                let Some(code) = value.text_bytes() else {
                     wrong_type!("the code of one of the choices");
                 };
                 if !v.code_lists[*codes].contains(code) {
@@ -743,10 +743,11 @@ impl<'a, S: Sink> Walker<'a, S> {
                 let mut exclusive_seen = false;
                 for (position, item) in items.clone().enumerate() {
                     self.item = Some(position);
-                    match item.as_str() {
+                    match item.text_bytes() {
                         Some(code) => {
-                            let is_exclusive =
-                                exclusive.as_ref().is_some_and(|(c, _)| same(c, code));
+                            let is_exclusive = exclusive
+                                .as_ref()
+                                .is_some_and(|(c, _)| same_bytes(c.as_bytes(), code));
                             exclusive_seen |= is_exclusive;
                             if !is_exclusive && !list.contains(code) {
                                 push!(

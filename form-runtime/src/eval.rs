@@ -98,6 +98,20 @@ impl<'a> Frame<'a, '_> {
     }
 }
 
+/// The constant a simple rule compares an answer with ([`Eval::simple_rule`]).
+#[derive(Clone, Copy)]
+enum Constant<'c> {
+    Code(&'c str),
+    Num(f64),
+}
+
+/// What a simple rule asks of an answer and its constant.
+#[derive(Clone, Copy)]
+enum Test {
+    Compare(Comparison),
+    Includes(bool),
+}
+
 /// The frame of the answers' top level, around `frame`.
 #[inline]
 fn root<'f, 'a, 'p>(frame: &'f Frame<'a, 'p>) -> &'f Frame<'a, 'p> {
@@ -210,7 +224,7 @@ impl<'v> Eval<'v> {
         memo.set(Vis::Computing);
         let shown = match &self.v.sections[index].visible {
             None => true,
-            Some(rule) => self.eval(root, rule).tri() == Tri::True,
+            Some(rule) => self.tri(root, rule) == Tri::True,
         };
         memo.set(if shown { Vis::Shown } else { Vis::Hidden });
         shown
@@ -220,6 +234,11 @@ impl<'v> Eval<'v> {
     /// and its own rule holds.
     pub(crate) fn visible(&self, frame: &Frame<'_, '_>, node: usize) -> bool {
         let data = &self.v.nodes[node];
+        // Most questions have no rule of their own and are not in a block: shown with their
+        // section, whose visibility is remembered.
+        if data.visible.is_none() && data.block.is_none() {
+            return self.section_visible(root(frame), data.section);
+        }
         let memo = data.slot.map(|slot| &frame.slots[slot].vis);
         if let Some(memo) = memo {
             match memo.get() {
@@ -237,7 +256,7 @@ impl<'v> Eval<'v> {
         let shown = container
             && match &data.visible {
                 None => true,
-                Some(rule) => self.eval(frame, rule).tri() == Tri::True,
+                Some(rule) => self.tri(frame, rule) == Tri::True,
             };
         if let Some(memo) = memo {
             memo.set(if shown { Vis::Shown } else { Vis::Hidden });
@@ -274,8 +293,65 @@ impl<'v> Eval<'v> {
     }
 
     /// Evaluates a rule to true, false or unknown.
+    #[inline]
     pub(crate) fn tri(&self, frame: &Frame<'_, '_>, expr: &CExpr) -> Tri {
-        self.eval(frame, expr).tri()
+        match self.simple_rule(frame, expr) {
+            Some(tri) => tri,
+            None => self.eval(frame, expr).tri(),
+        }
+    }
+
+    /// The rules most forms are made of, worked out in line: whether a choice's answer is (or
+    /// is not) a code, whether a multiple choice's includes one, how a number compares with a
+    /// constant. None for any other expression. (The same outcomes as [`Eval::eval`].)
+    #[inline(always)]
+    fn simple_rule(&self, frame: &Frame<'_, '_>, expr: &CExpr) -> Option<Tri> {
+        let (node, constant, test) = match expr {
+            CExpr::Compare(cmp, left, right, order) => match (&**left, &**right) {
+                (CExpr::Answer(node), CExpr::Str(code))
+                    if order.is_none() && matches!(cmp, Comparison::Eq | Comparison::Ne) =>
+                {
+                    (*node, Constant::Code(code), Test::Compare(*cmp))
+                }
+                (CExpr::Answer(node), CExpr::Num(number)) => {
+                    (*node, Constant::Num(*number), Test::Compare(*cmp))
+                }
+                _ => return None,
+            },
+            CExpr::Includes(choices, code, negated) => match (&**choices, &**code) {
+                (CExpr::Answer(node), CExpr::Str(code)) => {
+                    (*node, Constant::Code(code), Test::Includes(*negated))
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let simple = matches!(
+            (self.v.nodes[node].answer_kind, constant, test),
+            (AnswerKind::Code, Constant::Code(_), Test::Compare(_))
+                | (AnswerKind::Codes, Constant::Code(_), Test::Includes(_))
+                | (AnswerKind::Number, Constant::Num(_), Test::Compare(_))
+        );
+        if !simple {
+            return None;
+        }
+        let Some(answer) = self.effective(frame, node) else {
+            return Some(Tri::Unknown);
+        };
+        let holds = match (constant, test) {
+            (Constant::Code(code), Test::Compare(cmp)) => answer.text_bytes().map(|answer| {
+                table::same_bytes(answer, code.as_bytes()) == (cmp == Comparison::Eq)
+            }),
+            (Constant::Code(code), Test::Includes(negated)) => answer
+                .items()
+                .map(|items| holds_code(items, code.as_bytes()) != negated),
+            (Constant::Num(number), Test::Compare(cmp)) => answer
+                .as_f64()
+                .and_then(|answer| answer.partial_cmp(&number))
+                .map(|ordering| cmp.holds(ordering)),
+            (Constant::Num(_), Test::Includes(_)) => None,
+        };
+        Some(holds.map_or(Tri::Unknown, Tri::from_bool))
     }
 
     /// Evaluates a date expression; None when it has no value.
@@ -304,11 +380,11 @@ impl<'v> Eval<'v> {
             CExpr::Duration(amount, unit) => Val::Duration(*amount, *unit),
             CExpr::Answer(node) => self.answer(frame, *node),
             CExpr::Answered(node) => Val::Bool(self.answered(frame, *node)),
-            CExpr::Not(operand) => tri_val(self.eval(frame, operand).tri().not()),
+            CExpr::Not(operand) => tri_val(self.tri(frame, operand).not()),
             CExpr::And(operands) => {
                 let mut result = Tri::True;
                 for operand in operands {
-                    match self.eval(frame, operand).tri() {
+                    match self.tri(frame, operand) {
                         Tri::False => return Val::Bool(false),
                         Tri::Unknown => result = Tri::Unknown,
                         Tri::True => {}
@@ -319,7 +395,7 @@ impl<'v> Eval<'v> {
             CExpr::Or(operands) => {
                 let mut result = Tri::False;
                 for operand in operands {
-                    match self.eval(frame, operand).tri() {
+                    match self.tri(frame, operand) {
                         Tri::True => return Val::Bool(true),
                         Tri::Unknown => result = Tri::Unknown,
                         Tri::False => {}
@@ -328,21 +404,8 @@ impl<'v> Eval<'v> {
                 tri_val(result)
             }
             CExpr::Compare(cmp, left, right, order) => {
-                // Most rules ask whether an answer is a given code: no need to evaluate the
-                // code as an expression (this is what `compare` does with the two).
-                if let (
-                    CExpr::Answer(node),
-                    CExpr::Str(code),
-                    None,
-                    Comparison::Eq | Comparison::Ne,
-                ) = (&**left, &**right, order, cmp)
-                {
-                    return match self.answer(frame, *node) {
-                        Val::Str(answer) => {
-                            Val::Bool(table::same(answer, code) == (*cmp == Comparison::Eq))
-                        }
-                        _ => Val::Unknown,
-                    };
+                if let Some(tri) = self.simple_rule(frame, expr) {
+                    return tri_val(tri);
                 }
                 let left = self.eval(frame, left);
                 let right = self.eval(frame, right);
@@ -367,6 +430,9 @@ impl<'v> Eval<'v> {
                 tri_val(if *negated { result.not() } else { result })
             }
             CExpr::Includes(choices, code, negated) => {
+                if let Some(tri) = self.simple_rule(frame, expr) {
+                    return tri_val(tri);
+                }
                 match (self.eval(frame, choices), self.eval(frame, code)) {
                     (Val::Codes(codes), Val::Str(code)) => Val::Bool(
                         holds_code(codes.items().into_iter().flatten(), code.as_bytes())

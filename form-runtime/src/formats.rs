@@ -82,7 +82,11 @@ pub fn is_forbidden_control(c: char) -> bool {
 /// Whether text holds any character of [`is_forbidden_control`], scanning bytes: C0 controls
 /// and DEL are single bytes, C1 controls are `C2 80` to `C2 9F` in UTF-8.
 pub fn has_forbidden_control(text: &str) -> bool {
-    let bytes = text.as_bytes();
+    forbidden_control_in(text.as_bytes())
+}
+
+/// [`has_forbidden_control`], on the bytes of a text.
+pub(crate) fn forbidden_control_in(bytes: &[u8]) -> bool {
     if bytes.len() < 16 {
         return forbidden_between(bytes, 0, bytes.len());
     }

@@ -521,7 +521,8 @@ impl<'a, S: Sink> Walker<'a, S> {
                 max_words,
                 pattern,
             } => {
-                let Some(text) = value.as_str() else {
+                // The text as bytes: no need to check that its ends are whole characters.
+                let Some(text) = value.text_bytes() else {
                     wrong_type!("text");
                 };
                 let matched = pattern.as_ref().map(|(regex, _)| regex.is_match(text));
@@ -570,7 +571,12 @@ impl<'a, S: Sink> Walker<'a, S> {
                     );
                 }
                 if let Some(max) = max_words
-                    && text.split_whitespace().count() > max.value as usize
+                    && value
+                        .as_str()
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .count()
+                        > max.value as usize
                 {
                     push!(
                         ErrorCode::MaxWords,
@@ -585,7 +591,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 }
             }
             QKind::Formatted(format, regex) => {
-                let Some(text) = value.as_str() else {
+                let Some(text) = value.text_bytes() else {
                     wrong_type!("text");
                 };
                 // A text of the format's shape holds no control character (but for email).
@@ -603,11 +609,14 @@ impl<'a, S: Sink> Walker<'a, S> {
                     Format::Postcode => (ErrorCode::Postcode, matched),
                     Format::NhsNumber => (
                         ErrorCode::NhsNumber,
-                        matched && formats::nhs_number_check_digit_ok(text),
+                        matched
+                            && formats::nhs_number_check_digit_ok(
+                                value.as_str().unwrap_or_default(),
+                            ),
                     ),
                     Format::Upn => (
                         ErrorCode::Upn,
-                        matched && formats::upn_check_letter_ok(text),
+                        matched && formats::upn_check_letter_ok(value.as_str().unwrap_or_default()),
                     ),
                 };
                 if !ok {
@@ -923,11 +932,11 @@ impl<'a, S: Sink> Walker<'a, S> {
     /// any.
     fn control_characters(
         &mut self,
-        text: &str,
+        text: &[u8],
         section: Option<usize>,
         wording: &Wording,
     ) -> bool {
-        let found = formats::has_forbidden_control(text);
+        let found = formats::forbidden_control_in(text);
         if found {
             self.report(section, ErrorCode::ControlCharacters, || {
                 format!("{} must not contain control characters", wording.subject())
@@ -1052,12 +1061,13 @@ fn file_reference(value: Answer<'_>) -> Option<(&str, &str, u64)> {
 /// The length of a text in characters, counted only when its length in bytes does not settle
 /// a comparison: a text has no more characters than bytes, and no fewer than a quarter of them.
 struct CharCount<'t> {
-    text: &'t str,
+    /// The bytes of the text (UTF-8).
+    text: &'t [u8],
     counted: std::cell::Cell<Option<usize>>,
 }
 
 impl<'t> CharCount<'t> {
-    fn new(text: &'t str) -> CharCount<'t> {
+    fn new(text: &'t [u8]) -> CharCount<'t> {
         CharCount {
             text,
             counted: std::cell::Cell::new(None),
@@ -1065,10 +1075,13 @@ impl<'t> CharCount<'t> {
     }
 
     fn count(&self) -> usize {
-        let count = self
-            .counted
-            .get()
-            .unwrap_or_else(|| self.text.chars().count());
+        // A character starts at every byte that does not continue one (`10xxxxxx`).
+        let count = self.counted.get().unwrap_or_else(|| {
+            self.text
+                .iter()
+                .filter(|&&byte| byte & 0xc0 != 0x80)
+                .count()
+        });
         self.counted.set(Some(count));
         count
     }
@@ -1106,7 +1119,7 @@ mod tests {
         #[test]
         fn char_count_compares_as_counting_does(text in "[a-zé€😀 ]{0,40}", limit in 0usize..60) {
             let chars = text.chars().count();
-            let length = CharCount::new(&text);
+            let length = CharCount::new(text.as_bytes());
             prop_assert_eq!(length.over(limit), chars > limit);
             prop_assert_eq!(length.under(limit), chars < limit);
         }

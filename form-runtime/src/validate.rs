@@ -4,11 +4,13 @@
 use jiff::civil::Date;
 
 use crate::answers::{Answer, Answers, AsAnswers, Kind};
-use crate::compiled::{CCheck, Format, NodeKind, QKind, Requirement, Validator, audience_index};
+use crate::compiled::{
+    CCheck, Format, Node, NodeKind, QKind, Requirement, Validator, audience_index,
+};
 use crate::error::{ErrorCode, ValidationError};
 use crate::eval::{Eval, Frame, Slot, Tri, holds_code, parse_date};
 use crate::formats;
-use crate::messages::{self, Wording};
+use crate::messages;
 use crate::table::same_bytes;
 use crate::{Audience, DateBoundKind};
 
@@ -232,7 +234,7 @@ struct Walker<'a, S> {
     /// The key of the question being checked, and the item of its answer being checked (of a
     /// multiple choice or a list of files): `path` holds neither, they are added to it only to
     /// report an error.
-    node_key: &'a str,
+    node: usize,
     item: Option<usize>,
     draft: bool,
     audience: Option<usize>,
@@ -245,7 +247,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             sink,
             path: Vec::new(),
             spare: Vec::new(),
-            node_key: "",
+            node: 0,
             item: None,
             draft: options.mode == Mode::Draft,
             audience: options.audience.map(audience_index),
@@ -315,8 +317,9 @@ impl<'a, S: Sink> Walker<'a, S> {
         let Some(slot) = node.slot else {
             return; // content
         };
-        let blank = frame.slots[slot].blank;
-        let value = frame.slots[slot].value.filter(|_| !(self.draft && blank));
+        let Slot { value, blank, .. } = frame.slots[slot];
+        // In a draft, an empty answer is no answer.
+        let value = if self.draft && blank { None } else { value };
         // An unanswered question that is never required has nothing to check, shown or not.
         if value.is_none()
             && matches!(node.required, Requirement::Optional)
@@ -324,10 +327,10 @@ impl<'a, S: Sink> Walker<'a, S> {
         {
             return;
         }
-        let section = Some(node.section);
         let wording = &node.wording;
-        // Errors found below are reported at this question's path (see `report`).
-        self.node_key = &node.id;
+        // Errors found below are reported at this question's path, in its section (see
+        // `report`).
+        self.node = index;
         if let Some(audience) = self.audience
             && self.refused(index, audience, value.is_some())
         {
@@ -338,7 +341,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         let shown = container_shown && (node.visible.is_none() || self.ev.visible(frame, index));
         if !shown {
             if value.is_some() {
-                self.hidden_answered(section, wording);
+                self.hidden_answered();
             }
             return;
         }
@@ -350,7 +353,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     if self.required_now(frame, index) {
                         self.missing(frame, index);
                     } else {
-                        self.report(section, ErrorCode::Empty, || {
+                        self.report(ErrorCode::Empty, || {
                             format!(
                                 "{} is empty: leave it out when there is no answer",
                                 wording.subject()
@@ -358,7 +361,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                         });
                     }
                 }
-                Some(value) => self.answer(frame, index, kind, value),
+                Some(value) => self.answer(frame, node, kind, value),
             },
             NodeKind::Repeat { .. } => self.block(frame, index, value),
         }
@@ -382,7 +385,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         };
         if answered {
             let wording = &node.wording;
-            self.report(Some(node.section), code, || {
+            self.report(code, || {
                 format!("Remove the answer to {}: {why} {who}", wording.quoted())
             });
         }
@@ -390,8 +393,9 @@ impl<'a, S: Sink> Walker<'a, S> {
     }
 
     #[cold]
-    fn hidden_answered(&mut self, section: Option<usize>, wording: &Wording) {
-        self.report(section, ErrorCode::HiddenAnswered, || {
+    fn hidden_answered(&mut self) {
+        let wording = &self.ev.v.nodes[self.node].wording;
+        self.report(ErrorCode::HiddenAnswered, || {
             format!(
                 "Remove the answer to {}: it does not apply, given the other answers",
                 wording.quoted()
@@ -421,7 +425,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             Some((_, Some(entries))) => Some(entries),
             Some((other, None)) => {
                 let found = other.describe();
-                self.report(section, ErrorCode::WrongType, || {
+                self.report(ErrorCode::WrongType, || {
                     format!("{title} must be a list of entries, not {found}")
                 });
                 return;
@@ -433,7 +437,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             && !self.draft
             && len < min.value
         {
-            self.report(section, ErrorCode::MinEntries, || {
+            self.report(ErrorCode::MinEntries, || {
                 min.message
                     .clone()
                     .unwrap_or_else(|| format!("Add at least {}", messages::count(min.value, item)))
@@ -442,7 +446,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         if let Some(max) = max
             && len > max.value
         {
-            self.report(section, ErrorCode::MaxEntries, || {
+            self.report(ErrorCode::MaxEntries, || {
                 max.message.clone().unwrap_or_else(|| {
                     format!(
                         "{title} must have {} or fewer",
@@ -490,27 +494,29 @@ impl<'a, S: Sink> Walker<'a, S> {
             return;
         }
         let node = &self.ev.v.nodes[index];
-        self.report(Some(node.section), ErrorCode::Required, || {
-            node.missing.to_string()
-        });
+        self.report(ErrorCode::Required, || node.missing.to_string());
     }
 
-    fn answer(&mut self, frame: &Frame<'a, '_>, index: usize, kind: &'a QKind, value: Answer<'a>) {
+    fn answer(
+        &mut self,
+        frame: &Frame<'a, '_>,
+        node: &'a Node,
+        kind: &'a QKind,
+        value: Answer<'a>,
+    ) {
         let v = self.ev.v;
-        let node = &v.nodes[index];
-        let section = Some(node.section);
         let wording = &node.wording;
         let subject = || wording.subject();
         macro_rules! push {
             ($code:expr, $limit:expr, $($message:tt)+) => {
-                self.report(section, $code, || {
+                self.report($code, || {
                     $limit.clone().unwrap_or_else(|| format!($($message)+))
                 })
             };
         }
         macro_rules! wrong_type {
             ($expected:expr) => {
-                return self.wrong_type(section, wording, value, $expected)
+                return self.wrong_type(value, $expected)
             };
         }
         match kind {
@@ -530,7 +536,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     && pattern
                         .as_ref()
                         .is_some_and(|(regex, _)| !regex.admits_controls());
-                if !proved_clean && self.control_characters(text, section, wording) {
+                if !proved_clean && self.control_characters(text) {
                     return;
                 }
                 let length = CharCount::new(text);
@@ -597,7 +603,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 // A text of the format's shape holds no control character (but for email).
                 let matched = regex.is_match(text);
                 let proved_clean = matched && !regex.admits_controls();
-                if !proved_clean && self.control_characters(text, section, wording) {
+                if !proved_clean && self.control_characters(text) {
                     return;
                 }
                 let (code, ok) = match format {
@@ -620,7 +626,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     ),
                 };
                 if !ok {
-                    self.report(section, code, || match format {
+                    self.report(code, || match format {
                         Format::Email => format!("{}, like name@example.com", wording.correct_format()),
                         Format::Phone => format!("{}, like 01632 960 001, 07700 900 982 or +44 808 157 0192", wording.correct_format()),
                         Format::Postcode => format!("{}, like SW1A 2AA", wording.correct_format()),
@@ -722,7 +728,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     wrong_type!("true or false");
                 };
                 if matches!(kind, QKind::Declaration) && !answer {
-                    self.missing(frame, index);
+                    self.missing(frame, self.node);
                 }
             }
             QKind::Choice { codes } => {
@@ -775,7 +781,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                         }
                         None => {
                             let found = item.describe();
-                            self.report(section, ErrorCode::WrongType, || {
+                            self.report(ErrorCode::WrongType, || {
                                 format!("Each choice must be a code, not {found}")
                             });
                         }
@@ -856,7 +862,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     self.item = listed.then_some(position);
                     match file_reference(document) {
                         None => {
-                            self.report(section, ErrorCode::File, || {
+                            self.report(ErrorCode::File, || {
                                 "A document must be a reference with its id, name, media_type and size".to_owned()
                             });
                         }
@@ -887,7 +893,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             }
             QKind::Person => {
                 if !person_reference(value) {
-                    self.report(section, ErrorCode::Person, || {
+                    self.report(ErrorCode::Person, || {
                         "A person must be a reference with their id and name".to_owned()
                     });
                 }
@@ -896,13 +902,10 @@ impl<'a, S: Sink> Walker<'a, S> {
     }
 
     /// Reports an error at the question being checked (or the item of its answer).
-    fn report(
-        &mut self,
-        section: Option<usize>,
-        code: ErrorCode,
-        message: impl FnOnce() -> String,
-    ) {
-        self.path.push(Seg::Key(self.node_key));
+    fn report(&mut self, code: ErrorCode, message: impl FnOnce() -> String) {
+        let node = &self.ev.v.nodes[self.node];
+        let section = Some(node.section);
+        self.path.push(Seg::Key(&node.id));
         if let Some(item) = self.item {
             self.path.push(Seg::Index(item));
         }
@@ -915,31 +918,22 @@ impl<'a, S: Sink> Walker<'a, S> {
 
     /// Reports an answer of the wrong JSON type.
     #[cold]
-    fn wrong_type(
-        &mut self,
-        section: Option<usize>,
-        wording: &Wording,
-        value: Answer<'_>,
-        expected: &str,
-    ) {
+    fn wrong_type(&mut self, value: Answer<'_>, expected: &str) {
         let found = value.describe();
-        self.report(section, ErrorCode::WrongType, || {
-            format!("{} must be {expected}, not {found}", wording.subject())
+        let subject = self.ev.v.nodes[self.node].wording.subject();
+        self.report(ErrorCode::WrongType, || {
+            format!("{subject} must be {expected}, not {found}")
         });
     }
 
     /// Reports text with control characters (other than tab and line breaks): whether it has
     /// any.
-    fn control_characters(
-        &mut self,
-        text: &[u8],
-        section: Option<usize>,
-        wording: &Wording,
-    ) -> bool {
+    fn control_characters(&mut self, text: &[u8]) -> bool {
         let found = formats::forbidden_control_in(text);
         if found {
-            self.report(section, ErrorCode::ControlCharacters, || {
-                format!("{} must not contain control characters", wording.subject())
+            let subject = self.ev.v.nodes[self.node].wording.subject();
+            self.report(ErrorCode::ControlCharacters, || {
+                format!("{subject} must not contain control characters")
             });
         }
         found

@@ -23,7 +23,7 @@ use crate::table;
 /// use form_runtime::{AnswerLimits, Answers};
 /// let answers = Answers::parse(r#"{"name": "Sam", "outcomes": [{"team": "EP"}]}"#, &AnswerLimits::default())?;
 /// assert_eq!(answers.to_value()["outcomes"][0]["team"], "EP");
-/// assert_eq!(answers, Answers::from(&answers.to_value()));
+/// assert_eq!(answers, Answers::try_from(&answers.to_value())?);
 /// # Ok::<(), form_runtime::AnswersError>(())
 /// ```
 #[derive(Clone, PartialEq)]
@@ -35,6 +35,11 @@ pub struct Answers {
     text: String,
 }
 
+/// The most bytes of text, and the most items, one [`Answers`] holds: an item holds positions
+/// in 32 bits, so that it takes 12 bytes and a submission's items take half the memory (and
+/// half the time to read) they would with 64.
+pub(crate) const MOST: usize = u32::MAX as usize;
+
 /// One item: a value, or the key of an object member.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Item {
@@ -42,11 +47,18 @@ struct Item {
     /// Whether the value is empty ([`Answer::is_blank`]), worked out as it is stored.
     blank: bool,
     /// Text and keys: where the text starts. Lists and objects: how many items or members.
-    /// Numbers: the number's bits.
-    a: u64,
+    /// Numbers: the low half of the number's bits.
+    a: u32,
     /// Text and keys: where the text ends. Lists and objects: the index of the item after
-    /// their contents.
-    b: u64,
+    /// their contents. Numbers: the high half of the number's bits.
+    b: u32,
+}
+
+impl Item {
+    /// A number's bits.
+    fn bits(self) -> u64 {
+        u64::from(self.a) | u64::from(self.b) << 32
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +82,13 @@ impl Answers {
     /// Parses the text of an answers document: a JSON object, with no key repeated at any
     /// level, within `limits`. Nesting is bounded by the JSON parser (128 levels).
     pub fn parse(text: &str, limits: &AnswerLimits) -> Result<Answers, AnswersError> {
-        if text.len() > limits.max_bytes {
+        // Within 4 GiB, the answers' text and items fit: no JSON value takes less than a byte,
+        // and no text more bytes than it takes in JSON.
+        let limit = limits.max_bytes.min(MOST);
+        if text.len() > limit {
             return Err(AnswersError::TooLarge {
                 bytes: text.len(),
-                limit: limits.max_bytes,
+                limit,
             });
         }
         if text.starts_with('\u{feff}') {
@@ -139,28 +154,32 @@ impl Answers {
         }
     }
 
-    fn push(&mut self, kind: Kind, a: u64, b: u64) -> usize {
+    /// Adds an item. Positions past [`MOST`] are not held: callers keep within it.
+    fn push(&mut self, kind: Kind, a: usize, b: usize) -> usize {
         self.items.push(Item {
             kind,
             // Lists are blank until they are closed with an item.
             blank: matches!(kind, Kind::Null | Kind::List),
-            a,
-            b,
+            a: u32::try_from(a).unwrap_or(u32::MAX),
+            b: u32::try_from(b).unwrap_or(u32::MAX),
         });
         self.items.len() - 1
     }
 
+    #[inline]
     fn push_text(&mut self, kind: Kind, text: &str) {
-        let start = self.text.len() as u64;
-        self.text.push_str(text);
-        let at = self.push(kind, start, self.text.len() as u64);
         // Most texts start with a visible ASCII character: no need to trim them.
         let blank = kind == Kind::Text
             && !text.as_bytes().first().is_some_and(u8::is_ascii_graphic)
             && text.trim().is_empty();
-        if let Some(item) = self.items.get_mut(at) {
-            item.blank = blank;
-        }
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.items.push(Item {
+            kind,
+            blank,
+            a: u32::try_from(start).unwrap_or(u32::MAX),
+            b: u32::try_from(self.text.len()).unwrap_or(u32::MAX),
+        });
     }
 
     /// The text of the key or text item at `at`.
@@ -170,14 +189,25 @@ impl Answers {
     }
 
     fn push_number(&mut self, number: &Number) {
-        if let Some(n) = number.as_u64() {
-            self.push(Kind::PosInt, n, 0);
+        let (kind, bits) = if let Some(n) = number.as_u64() {
+            (Kind::PosInt, n)
         } else if let Some(n) = number.as_i64() {
-            self.push(Kind::NegInt, n as u64, 0);
+            (Kind::NegInt, n as u64)
         } else {
             // serde_json holds no other kind of number without its arbitrary precision.
-            self.push(Kind::Float, number.as_f64().unwrap_or(0.0).to_bits(), 0);
-        }
+            (Kind::Float, number.as_f64().unwrap_or(0.0).to_bits())
+        };
+        self.push_bits(kind, bits);
+    }
+
+    /// A number's item, its 64 bits held in two halves.
+    fn push_bits(&mut self, kind: Kind, bits: u64) {
+        self.items.push(Item {
+            kind,
+            blank: false,
+            a: bits as u32,
+            b: (bits >> 32) as u32,
+        });
     }
 
     /// Opens a list or an object; [`Answers::close`] records its size and end.
@@ -186,15 +216,21 @@ impl Answers {
     }
 
     fn close(&mut self, at: usize, count: usize) {
-        let end = self.items.len() as u64;
+        let end = self.items.len();
         if let Some(item) = self.items.get_mut(at) {
-            item.a = count as u64;
-            item.b = end;
+            item.a = u32::try_from(count).unwrap_or(u32::MAX);
+            item.b = u32::try_from(end).unwrap_or(u32::MAX);
             item.blank = item.kind == Kind::List && count == 0;
         }
     }
 
-    fn push_value(&mut self, value: &Value) {
+    /// Adds `value`'s items, within `most` bytes of text and `most` items: false, with the
+    /// answers left part made, when it does not fit.
+    #[must_use]
+    fn push_value(&mut self, value: &Value, most: usize) -> bool {
+        if self.items.len() >= most {
+            return false;
+        }
         match value {
             Value::Null => {
                 self.push(Kind::Null, 0, 0);
@@ -206,38 +242,65 @@ impl Answers {
                 self.push(Kind::True, 0, 0);
             }
             Value::Number(number) => self.push_number(number),
-            Value::String(text) => self.push_text(Kind::Text, text),
+            Value::String(text) => {
+                if self.text.len() + text.len() > most {
+                    return false;
+                }
+                self.push_text(Kind::Text, text);
+            }
             Value::Array(items) => {
                 let at = self.open(Kind::List);
                 for item in items {
-                    self.push_value(item);
+                    if !self.push_value(item, most) {
+                        return false;
+                    }
                 }
                 self.close(at, items.len());
             }
             Value::Object(object) => {
                 let at = self.open(Kind::Object);
                 for (key, value) in object {
+                    if self.text.len() + key.len() > most || self.items.len() >= most {
+                        return false;
+                    }
                     self.push_text(Kind::Key, key);
-                    self.push_value(value);
+                    if !self.push_value(value, most) {
+                        return false;
+                    }
                 }
                 self.close(at, object.len());
             }
         }
+        true
     }
-}
 
-impl From<&Value> for Answers {
-    /// The answers of a value held already (any JSON value: validation reports one that is
-    /// not an object).
-    fn from(value: &Value) -> Answers {
+    /// The answers of `value`, within `most` bytes of text and `most` items.
+    fn from_value(value: &Value, most: usize) -> Result<Answers, AnswersError> {
         // Room for a submission of short answers at its top level, so that few grow.
         let members = value.as_object().map_or(1, Map::len);
         let mut answers = Answers {
             items: Vec::with_capacity(4 * members + 1),
             text: String::with_capacity(64 * members),
         };
-        answers.push_value(value);
-        answers
+        if answers.push_value(value, most) {
+            Ok(answers)
+        } else {
+            Err(AnswersError::TooLarge {
+                bytes: answers.text.len(),
+                limit: most,
+            })
+        }
+    }
+}
+
+impl TryFrom<&Value> for Answers {
+    type Error = AnswersError;
+
+    /// The answers of a value held already (any JSON value: validation reports one that is
+    /// not an object). An error only for a value of more than 4 GiB of text (or as many
+    /// values), which `Answers` cannot hold.
+    fn try_from(value: &Value) -> Result<Answers, AnswersError> {
+        Answers::from_value(value, MOST)
     }
 }
 
@@ -257,23 +320,35 @@ impl Serialize for Answers {
 /// which is read into `Answers` on each call (parse submissions with [`Answers::parse`] where
 /// speed matters).
 pub trait AsAnswers: sealed::Sealed {
-    /// The answers, borrowed or made.
-    fn as_answers(&self) -> Cow<'_, Answers>;
+    /// The answers, borrowed or made: an error for a value too large for [`Answers`] (more
+    /// than 4 GiB of text).
+    fn as_answers(&self) -> Result<Cow<'_, Answers>, AnswersError>;
+
+    /// The answers as a `serde_json::Value`.
+    fn to_json(&self) -> Value;
 }
 
 impl AsAnswers for Answers {
-    fn as_answers(&self) -> Cow<'_, Answers> {
-        Cow::Borrowed(self)
+    fn as_answers(&self) -> Result<Cow<'_, Answers>, AnswersError> {
+        Ok(Cow::Borrowed(self))
+    }
+
+    fn to_json(&self) -> Value {
+        self.to_value()
     }
 }
 
 impl AsAnswers for Value {
-    fn as_answers(&self) -> Cow<'_, Answers> {
-        Cow::Owned(Answers::from(self))
+    fn as_answers(&self) -> Result<Cow<'_, Answers>, AnswersError> {
+        Answers::try_from(self).map(Cow::Owned)
+    }
+
+    fn to_json(&self) -> Value {
+        self.clone()
     }
 }
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
     impl Sealed for super::Answers {}
     impl Sealed for serde_json::Value {}
@@ -349,9 +424,9 @@ impl<'a> Answer<'a> {
     pub(crate) fn as_number(self) -> Option<Number> {
         let item = self.item();
         match item.kind {
-            Kind::PosInt => Some(Number::from(item.a)),
-            Kind::NegInt => Some(Number::from(item.a as i64)),
-            Kind::Float => Number::from_f64(f64::from_bits(item.a)),
+            Kind::PosInt => Some(Number::from(item.bits())),
+            Kind::NegInt => Some(Number::from(item.bits() as i64)),
+            Kind::Float => Number::from_f64(f64::from_bits(item.bits())),
             _ => None,
         }
     }
@@ -359,16 +434,16 @@ impl<'a> Answer<'a> {
     pub(crate) fn as_f64(self) -> Option<f64> {
         let item = self.item();
         match item.kind {
-            Kind::PosInt => Some(item.a as f64),
-            Kind::NegInt => Some(item.a as i64 as f64),
-            Kind::Float => Some(f64::from_bits(item.a)),
+            Kind::PosInt => Some(item.bits() as f64),
+            Kind::NegInt => Some(item.bits() as i64 as f64),
+            Kind::Float => Some(f64::from_bits(item.bits())),
             _ => None,
         }
     }
 
     pub(crate) fn as_u64(self) -> Option<u64> {
         let item = self.item();
-        (item.kind == Kind::PosInt).then_some(item.a)
+        (item.kind == Kind::PosInt).then_some(item.bits())
     }
 
     /// The items of a list.
@@ -472,9 +547,9 @@ impl Serialize for Answer<'_> {
             Kind::Null => serializer.serialize_unit(),
             Kind::False => serializer.serialize_bool(false),
             Kind::True => serializer.serialize_bool(true),
-            Kind::PosInt => serializer.serialize_u64(item.a),
-            Kind::NegInt => serializer.serialize_i64(item.a as i64),
-            Kind::Float => serializer.serialize_f64(f64::from_bits(item.a)),
+            Kind::PosInt => serializer.serialize_u64(item.bits()),
+            Kind::NegInt => serializer.serialize_i64(item.bits() as i64),
+            Kind::Float => serializer.serialize_f64(f64::from_bits(item.bits())),
             Kind::Text | Kind::Key => serializer.serialize_str(self.text_of(item)),
             Kind::List => {
                 let mut seq = serializer.serialize_seq(Some(self.len()))?;
@@ -595,7 +670,8 @@ impl<'a> Members<'a> {
 /// Bounds on the answers accepted, so that no submission can exhaust time or memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AnswerLimits {
-    /// The largest answers document, in bytes.
+    /// The largest answers document, in bytes. Documents of over 4 GiB are refused whatever
+    /// the limit: [`Answers`] holds positions in 32 bits.
     pub max_bytes: usize,
 }
 
@@ -608,7 +684,8 @@ impl Default for AnswerLimits {
 /// Why answers could not be read. Every variant says where and what, in plain words.
 #[derive(Debug, thiserror::Error)]
 pub enum AnswersError {
-    /// The document is larger than the limit.
+    /// The document is larger than the limit. (For a `serde_json::Value` too large for
+    /// [`Answers`], the size is the bytes of text read when it ran out of room.)
     #[error("the answers are {bytes} bytes; the most accepted is {limit} bytes")]
     TooLarge {
         /// The size of the document.
@@ -701,12 +778,12 @@ impl<'de> Visitor<'de> for Strict<'_> {
         } else {
             Kind::PosInt
         };
-        self.answers.push(kind, value as u64, 0);
+        self.answers.push_bits(kind, value as u64);
         Ok(())
     }
 
     fn visit_u64<E>(self, value: u64) -> Result<(), E> {
-        self.answers.push(Kind::PosInt, value, 0);
+        self.answers.push_bits(Kind::PosInt, value);
         Ok(())
     }
 
@@ -778,7 +855,45 @@ impl<'de> Visitor<'de> for Strict<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{AnswerLimits, Answers};
+    use serde_json::json;
+
+    use super::{AnswerLimits, Answers, AnswersError};
+
+    /// A value is read within a number of bytes of text and of items; past them, an error.
+    #[test]
+    fn values_too_large_to_hold_are_refused() {
+        let value = json!({"name": "Sam", "needs": ["a", "b"]});
+        // 14 bytes of text (keys and strings), 7 items.
+        assert!(Answers::from_value(&value, 14).is_ok());
+        assert!(matches!(
+            Answers::from_value(&value, 13),
+            Err(AnswersError::TooLarge { limit: 13, .. })
+        ));
+        assert!(Answers::from_value(&json!({"a": 1, "b": 2}), 5).is_ok());
+        assert!(Answers::from_value(&json!({"a": 1, "b": 2}), 4).is_err());
+        assert!(Answers::from_value(&json!([1, 2, 3, 4, 5]), 6).is_ok());
+        assert!(matches!(
+            Answers::from_value(&json!([1, 2, 3, 4, 5]), 5),
+            Err(AnswersError::TooLarge { limit: 5, .. })
+        ));
+        // A limit above 4 GiB is taken as 4 GiB.
+        let limits = AnswerLimits {
+            max_bytes: usize::MAX,
+        };
+        assert_eq!(Answers::parse("{}", &limits).unwrap().to_value(), json!({}));
+    }
+
+    /// Numbers keep all their 64 bits, held in two halves.
+    #[test]
+    fn numbers_keep_every_bit() {
+        let text =
+            r#"{"big":18446744073709551615,"low":-9223372036854775808,"x":-0.000123,"e":1e300}"#;
+        let answers = Answers::parse(text, &AnswerLimits::default()).unwrap();
+        assert_eq!(
+            answers.to_value(),
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
+    }
 
     /// Blankness is worked out as values are stored, from parsed text and from values alike.
     #[test]
@@ -786,7 +901,8 @@ mod tests {
         let text = r#"{"empty":"","spaces":"  \t","nbsp":"\u00a0","word":"x","padded":" x",
             "none":[],"one":[""],"null":null,"zero":0,"no":false,"object":{}}"#;
         let parsed = Answers::parse(text, &AnswerLimits::default()).unwrap();
-        let held = Answers::from(&serde_json::from_str::<serde_json::Value>(text).unwrap());
+        let held =
+            Answers::try_from(&serde_json::from_str::<serde_json::Value>(text).unwrap()).unwrap();
         for answers in [&parsed, &held] {
             // (A value's members come in key order.)
             let blank: std::collections::BTreeMap<&str, bool> = answers

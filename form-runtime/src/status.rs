@@ -1,6 +1,8 @@
 //! What the portals show around validation: which parts are visible, how far each section has
 //! got, and a tidied copy of a draft.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -71,10 +73,10 @@ pub struct SectionStatus {
 
 impl Validator {
     /// Which sections and elements are shown for `answers` on `today`. Missing answers are
-    /// unanswered, never an error; answers that are not an object show what an empty
-    /// submission shows.
+    /// unanswered, never an error; answers that are not an object (or too large to read)
+    /// show what an empty submission shows.
     pub fn visibility(&self, answers: &(impl AsAnswers + ?Sized), today: Date) -> Visibility {
-        let answers = answers.as_answers();
+        let answers = readable(answers);
         let empty = Answers::empty();
         let root = if answers.root().kind() == Kind::Object {
             answers.root()
@@ -129,13 +131,13 @@ impl Validator {
     /// Each section's progress: hidden, not started, incomplete (with what is missing) or
     /// complete. Required answers are enforced whatever `options.mode` says; the audience
     /// only decides which sections exist for it (a section it does not see is hidden), so
-    /// pass the whole record.
+    /// pass the whole record. Answers too large to read count as an empty submission.
     pub fn completeness(
         &self,
         answers: &(impl AsAnswers + ?Sized),
         options: &ValidateOptions,
     ) -> Vec<SectionStatus> {
-        let answers = answers.as_answers();
+        let answers = readable(answers);
         let answers: &Answers = &answers;
         let whole = ValidateOptions {
             audience: None,
@@ -194,11 +196,13 @@ impl Validator {
     /// A tidied copy of `answers`: text trimmed, empty answers (blank text, empty lists,
     /// null) dropped, and answers to questions that the other answers now hide dropped, as
     /// when a parent changes an earlier answer. Keys the form does not know are kept (the
-    /// validation reports them; nothing is lost silently). Answers that are not an object are
-    /// returned unchanged.
+    /// validation reports them; nothing is lost silently). Answers that are not an object, or
+    /// too large to read, are returned unchanged.
     pub fn normalize(&self, answers: &(impl AsAnswers + ?Sized), today: Date) -> Value {
-        let answers = answers.as_answers();
-        let root = answers.root();
+        let Ok(read) = answers.as_answers() else {
+            return answers.to_json();
+        };
+        let root = read.root();
         if root.kind() != Kind::Object {
             return root.to_value();
         }
@@ -247,4 +251,11 @@ impl Validator {
         }
         out
     }
+}
+
+/// `answers`, or none (an empty object) when they are too large to read.
+fn readable(answers: &(impl AsAnswers + ?Sized)) -> Cow<'_, Answers> {
+    answers
+        .as_answers()
+        .unwrap_or_else(|_| Cow::Owned(Answers::empty()))
 }

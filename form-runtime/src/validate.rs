@@ -182,7 +182,15 @@ impl Validator {
         answers: &(impl AsAnswers + ?Sized),
         options: &ValidateOptions,
     ) -> Vec<ValidationError> {
-        self.validate_answers(&answers.as_answers(), options)
+        match answers.as_answers() {
+            Ok(answers) => self.validate_answers(&answers, options),
+            Err(error) => vec![ValidationError {
+                path: String::new(),
+                code: ErrorCode::MaxLength,
+                message: format!("The answers cannot be checked: {error}"),
+                check: None,
+            }],
+        }
     }
 
     fn validate_answers(
@@ -198,7 +206,9 @@ impl Validator {
     /// Whether `answers` has no error: the same verdict as [`Validator::validate`] returning
     /// nothing, but it stops at the first error and builds no messages.
     pub fn is_valid(&self, answers: &(impl AsAnswers + ?Sized), options: &ValidateOptions) -> bool {
-        self.is_valid_answers(&answers.as_answers(), options)
+        answers
+            .as_answers()
+            .is_ok_and(|answers| self.is_valid_answers(&answers, options))
     }
 
     // The generic methods are thin: the walk is compiled once, here, whoever calls.
@@ -1104,9 +1114,81 @@ fn person_reference(value: Answer<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use proptest::prelude::*;
+    use serde_json::{Value, json};
 
     use super::CharCount;
+    use crate::answers::{AnswersError, AsAnswers, sealed::Sealed};
+    use crate::{Answers, Date, ErrorCode, Form, ValidateOptions, Validator};
+
+    /// Answers that cannot be read into [`Answers`], as a value of over 4 GiB of text.
+    struct Unreadable;
+
+    impl Sealed for Unreadable {}
+
+    impl AsAnswers for Unreadable {
+        fn as_answers(&self) -> Result<Cow<'_, Answers>, AnswersError> {
+            Err(AnswersError::TooLarge {
+                bytes: 1 << 32,
+                limit: u32::MAX as usize,
+            })
+        }
+
+        fn to_json(&self) -> Value {
+            json!({"name": "  Sam  "})
+        }
+    }
+
+    fn validator() -> Validator {
+        let read = |path: &str| {
+            std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        };
+        let loader = form_dsl::MemoryLoader::new()
+            .with_file("shared/lists.form", read("../examples/shared/lists.form"));
+        let mut sources = form_dsl::SourceMap::new();
+        let main = sources.add(
+            "everything.form".to_owned(),
+            read("tests/data/everything.form").into_bytes(),
+        );
+        let compiled =
+            form_dsl::compile(&mut sources, main, &loader, &form_dsl::Options::default());
+        // Through form.json: form-dsl builds the form of its own copy of this crate.
+        let form = Form::from_json(&compiled.form.unwrap().to_json()).unwrap();
+        Validator::new(&form).unwrap()
+    }
+
+    #[test]
+    fn answers_too_large_to_read_get_one_clear_error_and_lose_nothing() {
+        let validator = validator();
+        let today = Date::new(2026, 3, 1).unwrap();
+        let options = ValidateOptions::new(today);
+        let errors = validator.validate(&Unreadable, &options);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].path, "");
+        assert_eq!(errors[0].code, ErrorCode::MaxLength);
+        assert_eq!(
+            errors[0].message,
+            "The answers cannot be checked: the answers are 4294967296 bytes; the most accepted \
+             is 4294967295 bytes"
+        );
+        assert!(!validator.is_valid(&Unreadable, &options));
+        let empty = Answers::empty();
+        assert_eq!(
+            validator.visibility(&Unreadable, today),
+            validator.visibility(&empty, today)
+        );
+        assert_eq!(
+            validator.completeness(&Unreadable, &options),
+            validator.completeness(&empty, &options)
+        );
+        // Returned as they are, not emptied.
+        assert_eq!(
+            validator.normalize(&Unreadable, today),
+            json!({"name": "  Sam  "})
+        );
+    }
 
     proptest! {
         /// Comparing by bytes first gives the same answers as counting every character.

@@ -50,7 +50,7 @@ fn parsed_answers_validate_as_the_value_does() {
             let text = serde_json::to_string(&value).unwrap();
             let answers = parse(&text).unwrap();
             assert_eq!(answers.to_value(), value);
-            assert_eq!(answers, Answers::from(&value));
+            assert_eq!(answers, Answers::try_from(&value).unwrap());
             for options in [
                 ValidateOptions::new(today),
                 ValidateOptions::new(today).draft(),
@@ -133,7 +133,7 @@ fn what_is_not_an_answers_document_is_refused() {
         "the answers are 15 bytes; the most accepted is 10 bytes"
     );
     // A value held already may be anything: validation reports one that is not an object.
-    let list = Answers::from(&json!([1, 2]));
+    let list = Answers::try_from(&json!([1, 2])).unwrap();
     assert_eq!(list.to_value(), json!([1, 2]));
 }
 
@@ -164,7 +164,7 @@ proptest! {
         let text = serde_json::to_string(&json!({ "answer": value })).unwrap();
         let object: Value = serde_json::from_str(&text).unwrap();
         let answers = parse(&text).unwrap();
-        prop_assert_eq!(&answers, &Answers::from(&object));
+        prop_assert_eq!(&answers, &Answers::try_from(&object).unwrap());
         prop_assert_eq!(answers.to_value(), object.clone());
         prop_assert_eq!(
             serde_json::to_string(&answers).unwrap(),

@@ -69,6 +69,20 @@ pub(crate) enum CExpr {
     Any(usize, Box<CExpr>),
     All(usize, Box<CExpr>),
     Age(Box<CExpr>, Option<Box<CExpr>>),
+    /// One of the rules most forms are made of: the answer to a node tested against a
+    /// constant, without evaluating either as an expression.
+    Simple(usize, Simple),
+}
+
+/// What a [`CExpr::Simple`] rule tests an answer for.
+#[derive(Debug, Clone)]
+pub(crate) enum Simple {
+    /// A choice's answer is (true) or is not (false) the code.
+    CodeIs(Box<str>, bool),
+    /// A multiple choice's answer includes (false) or does not include (true) the code.
+    Includes(Box<str>, bool),
+    /// A number's answer compares so with the number.
+    Number(Comparison, f64),
 }
 
 /// How an answer is read in rules.
@@ -700,7 +714,22 @@ impl<'f> Builder<'f> {
                 order,
             } => {
                 let order = order.as_deref().map(|taxonomy| self.order(taxonomy));
-                CExpr::Compare(*cmp, boxed(self, left)?, boxed(self, right)?, order)
+                let (left, right) = (boxed(self, left)?, boxed(self, right)?);
+                match (&*left, &*right, order) {
+                    (CExpr::Answer(node), CExpr::Str(code), None)
+                        if self.nodes[*node].answer_kind == AnswerKind::Code
+                            && matches!(cmp, Comparison::Eq | Comparison::Ne) =>
+                    {
+                        let equal = *cmp == Comparison::Eq;
+                        CExpr::Simple(*node, Simple::CodeIs(code.as_str().into(), equal))
+                    }
+                    (CExpr::Answer(node), CExpr::Num(number), _)
+                        if self.nodes[*node].answer_kind == AnswerKind::Number =>
+                    {
+                        CExpr::Simple(*node, Simple::Number(*cmp, *number))
+                    }
+                    _ => CExpr::Compare(*cmp, left, right, order),
+                }
             }
             ExprKind::In {
                 value,
@@ -717,7 +746,17 @@ impl<'f> Builder<'f> {
                 choices,
                 code,
                 negated,
-            } => CExpr::Includes(boxed(self, choices)?, boxed(self, code)?, *negated),
+            } => {
+                let (choices, code) = (boxed(self, choices)?, boxed(self, code)?);
+                match (&*choices, &*code) {
+                    (CExpr::Answer(node), CExpr::Str(code))
+                        if self.nodes[*node].answer_kind == AnswerKind::Codes =>
+                    {
+                        CExpr::Simple(*node, Simple::Includes(code.as_str().into(), *negated))
+                    }
+                    _ => CExpr::Includes(choices, code, *negated),
+                }
+            }
             ExprKind::Arithmetic {
                 operator,
                 left,

@@ -11,7 +11,7 @@ use std::cell::Cell;
 use jiff::civil::Date;
 
 use crate::answers::{Answer, Kind};
-use crate::compiled::{AnswerKind, CExpr, NodeKind, Validator};
+use crate::compiled::{AnswerKind, CExpr, NodeKind, Simple, Validator};
 use crate::table;
 use crate::{Arithmetic, Comparison, DurationUnit};
 
@@ -96,20 +96,6 @@ impl<'a> Frame<'a, '_> {
     pub(crate) fn into_slots(self) -> Vec<Slot<'a>> {
         self.slots
     }
-}
-
-/// The constant a simple rule compares an answer with ([`Eval::simple_rule`]).
-#[derive(Clone, Copy)]
-enum Constant<'c> {
-    Code(&'c str),
-    Num(f64),
-}
-
-/// What a simple rule asks of an answer and its constant.
-#[derive(Clone, Copy)]
-enum Test {
-    Compare(Comparison),
-    Includes(bool),
 }
 
 /// The frame of the answers' top level, around `frame`.
@@ -295,63 +281,31 @@ impl<'v> Eval<'v> {
     /// Evaluates a rule to true, false or unknown.
     #[inline]
     pub(crate) fn tri(&self, frame: &Frame<'_, '_>, expr: &CExpr) -> Tri {
-        match self.simple_rule(frame, expr) {
-            Some(tri) => tri,
-            None => self.eval(frame, expr).tri(),
+        match expr {
+            CExpr::Simple(node, test) => self.simple(frame, *node, test),
+            _ => self.eval(frame, expr).tri(),
         }
     }
 
-    /// The rules most forms are made of, worked out in line: whether a choice's answer is (or
-    /// is not) a code, whether a multiple choice's includes one, how a number compares with a
-    /// constant. None for any other expression. (The same outcomes as [`Eval::eval`].)
+    /// A [`CExpr::Simple`] rule: the answer to `node` tested, in line.
     #[inline(always)]
-    fn simple_rule(&self, frame: &Frame<'_, '_>, expr: &CExpr) -> Option<Tri> {
-        let (node, constant, test) = match expr {
-            CExpr::Compare(cmp, left, right, order) => match (&**left, &**right) {
-                (CExpr::Answer(node), CExpr::Str(code))
-                    if order.is_none() && matches!(cmp, Comparison::Eq | Comparison::Ne) =>
-                {
-                    (*node, Constant::Code(code), Test::Compare(*cmp))
-                }
-                (CExpr::Answer(node), CExpr::Num(number)) => {
-                    (*node, Constant::Num(*number), Test::Compare(*cmp))
-                }
-                _ => return None,
-            },
-            CExpr::Includes(choices, code, negated) => match (&**choices, &**code) {
-                (CExpr::Answer(node), CExpr::Str(code)) => {
-                    (*node, Constant::Code(code), Test::Includes(*negated))
-                }
-                _ => return None,
-            },
-            _ => return None,
-        };
-        let simple = matches!(
-            (self.v.nodes[node].answer_kind, constant, test),
-            (AnswerKind::Code, Constant::Code(_), Test::Compare(_))
-                | (AnswerKind::Codes, Constant::Code(_), Test::Includes(_))
-                | (AnswerKind::Number, Constant::Num(_), Test::Compare(_))
-        );
-        if !simple {
-            return None;
-        }
+    fn simple(&self, frame: &Frame<'_, '_>, node: usize, test: &Simple) -> Tri {
         let Some(answer) = self.effective(frame, node) else {
-            return Some(Tri::Unknown);
+            return Tri::Unknown;
         };
-        let holds = match (constant, test) {
-            (Constant::Code(code), Test::Compare(cmp)) => answer.text_bytes().map(|answer| {
-                table::same_bytes(answer, code.as_bytes()) == (cmp == Comparison::Eq)
-            }),
-            (Constant::Code(code), Test::Includes(negated)) => answer
+        let holds = match test {
+            Simple::CodeIs(code, equal) => answer
+                .text_bytes()
+                .map(|answer| table::same_bytes(answer, code.as_bytes()) == *equal),
+            Simple::Includes(code, negated) => answer
                 .items()
-                .map(|items| holds_code(items, code.as_bytes()) != negated),
-            (Constant::Num(number), Test::Compare(cmp)) => answer
+                .map(|items| holds_code(items, code.as_bytes()) != *negated),
+            Simple::Number(cmp, number) => answer
                 .as_f64()
-                .and_then(|answer| answer.partial_cmp(&number))
+                .and_then(|answer| answer.partial_cmp(number))
                 .map(|ordering| cmp.holds(ordering)),
-            (Constant::Num(_), Test::Includes(_)) => None,
         };
-        Some(holds.map_or(Tri::Unknown, Tri::from_bool))
+        holds.map_or(Tri::Unknown, Tri::from_bool)
     }
 
     /// Evaluates a date expression; None when it has no value.
@@ -403,10 +357,8 @@ impl<'v> Eval<'v> {
                 }
                 tri_val(result)
             }
+            CExpr::Simple(node, test) => tri_val(self.simple(frame, *node, test)),
             CExpr::Compare(cmp, left, right, order) => {
-                if let Some(tri) = self.simple_rule(frame, expr) {
-                    return tri_val(tri);
-                }
                 let left = self.eval(frame, left);
                 let right = self.eval(frame, right);
                 self.compare(*cmp, left, right, *order)
@@ -430,9 +382,6 @@ impl<'v> Eval<'v> {
                 tri_val(if *negated { result.not() } else { result })
             }
             CExpr::Includes(choices, code, negated) => {
-                if let Some(tri) = self.simple_rule(frame, expr) {
-                    return tri_val(tri);
-                }
                 match (self.eval(frame, choices), self.eval(frame, code)) {
                     (Val::Codes(codes), Val::Str(code)) => Val::Bool(
                         holds_code(codes.items().into_iter().flatten(), code.as_bytes())

@@ -90,7 +90,9 @@ pub(crate) fn pointer(path: &[Seg<'_>]) -> String {
         out.push('/');
         match segment {
             // Keys are ids, which hold neither `~` nor `/`; a key the form does not know might.
-            Seg::Key(key) if !key.contains(['~', '/']) => out.push_str(key),
+            Seg::Key(key) if !key.bytes().any(|byte| byte == b'~' || byte == b'/') => {
+                out.push_str(key);
+            }
             Seg::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
             Seg::Index(index) => {
                 let _ = write!(out, "{index}");

@@ -113,11 +113,17 @@ fn root<'f, 'a, 'p>(frame: &'f Frame<'a, 'p>) -> &'f Frame<'a, 'p> {
 pub(crate) struct Eval<'v> {
     pub(crate) v: &'v Validator,
     pub(crate) today: Date,
+    /// Where the root frame's memos of the sections' visibility start, after its answers.
+    sections_at: usize,
 }
 
 impl<'v> Eval<'v> {
     pub(crate) fn new(v: &'v Validator, today: Date) -> Eval<'v> {
-        Eval { v, today }
+        Eval {
+            v,
+            today,
+            sections_at: v.levels.first().map_or(0, |root| root.slots),
+        }
     }
 
     /// The frame of `object`, the answers of `level`.
@@ -197,7 +203,7 @@ impl<'v> Eval<'v> {
     pub(crate) fn section_visible(&self, root: &Frame<'_, '_>, index: usize) -> bool {
         let Some(memo) = root
             .slots
-            .get(self.v.levels[0].slots + index)
+            .get(self.sections_at + index)
             .map(|slot| &slot.vis)
         else {
             return false;
@@ -220,12 +226,23 @@ impl<'v> Eval<'v> {
     /// and its own rule holds.
     pub(crate) fn visible(&self, frame: &Frame<'_, '_>, node: usize) -> bool {
         let data = &self.v.nodes[node];
-        // Most questions have no rule of their own and are not in a block: shown with their
-        // section, whose visibility is remembered.
-        if data.visible.is_none() && data.block.is_none() {
-            return self.section_visible(root(frame), data.section);
-        }
-        let memo = data.slot.map(|slot| &frame.slots[slot].vis);
+        let container = match (data.block, frame.parent) {
+            (Some(block), Some(parent)) => self.visible(parent, block),
+            (Some(_), None) => false,
+            (None, _) => self.section_visible(root(frame), data.section),
+        };
+        // Most questions have no rule of their own: shown with their section or block.
+        container && (data.visible.is_none() || self.rule_holds(frame, node))
+    }
+
+    /// Whether `node`'s own rule holds (true for a node without one), its section or block
+    /// being shown: worked out once per frame, and remembered for the rules that read it.
+    pub(crate) fn rule_holds(&self, frame: &Frame<'_, '_>, node: usize) -> bool {
+        let data = &self.v.nodes[node];
+        let memo = data
+            .slot
+            .and_then(|slot| frame.slots.get(slot))
+            .map(|slot| &slot.vis);
         if let Some(memo) = memo {
             match memo.get() {
                 Vis::Shown => return true,
@@ -234,20 +251,14 @@ impl<'v> Eval<'v> {
             }
             memo.set(Vis::Computing);
         }
-        let container = match (data.block, frame.parent) {
-            (Some(block), Some(parent)) => self.visible(parent, block),
-            (Some(_), None) => false,
-            (None, _) => self.section_visible(root(frame), data.section),
+        let holds = match &data.visible {
+            None => true,
+            Some(rule) => self.tri(frame, rule) == Tri::True,
         };
-        let shown = container
-            && match &data.visible {
-                None => true,
-                Some(rule) => self.tri(frame, rule) == Tri::True,
-            };
         if let Some(memo) = memo {
-            memo.set(if shown { Vis::Shown } else { Vis::Hidden });
+            memo.set(if holds { Vis::Shown } else { Vis::Hidden });
         }
-        shown
+        holds
     }
 
     /// The effective answer to `node` seen from `frame`: present, shown and not empty.

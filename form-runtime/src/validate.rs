@@ -350,7 +350,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         }
         // A question without a rule of its own is shown with its section or entry; a rule is
         // evaluated (and remembered for the rules that read the question).
-        let shown = container_shown && (node.visible.is_none() || self.ev.visible(frame, index));
+        let shown = container_shown && (node.visible.is_none() || self.ev.rule_holds(frame, index));
         if !shown {
             if value.is_some() {
                 self.hidden_answered();

@@ -218,6 +218,8 @@ pub(crate) struct Level {
     pub(crate) depth: usize,
     /// The elements of a block entry, in document order (the root's are in `sections`).
     pub(crate) elements: Vec<usize>,
+    /// The steps of validating them ([`Step`]).
+    pub(crate) steps: Vec<Step>,
     pub(crate) checks: Vec<CCheck>,
 }
 
@@ -266,7 +268,40 @@ pub(crate) struct CSection {
     pub(crate) writable_by: [bool; 3],
     pub(crate) visible: Option<CExpr>,
     pub(crate) elements: Vec<usize>,
+    /// The steps of validating its elements ([`Step`]).
+    pub(crate) steps: Vec<Step>,
     pub(crate) checks: Vec<CCheck>,
+}
+
+/// What validation reads first of an element that takes an answer, packed, one after another
+/// for a section or a block entry: an unanswered question that is never required is passed
+/// over without reading its node.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step {
+    pub(crate) node: u32,
+    /// Its slot among the answers of its level.
+    pub(crate) slot: u32,
+    /// A question that is never required: unanswered, it has nothing to check.
+    pub(crate) optional: bool,
+    /// It has a rule of its own (else it is shown with its section or block).
+    pub(crate) rule: bool,
+}
+
+/// The steps of `elements` (content, which takes no answer, has none).
+fn steps(nodes: &[Node], elements: &[usize]) -> Vec<Step> {
+    elements
+        .iter()
+        .filter_map(|&index| {
+            let node = nodes.get(index)?;
+            Some(Step {
+                node: u32::try_from(index).ok()?,
+                slot: u32::try_from(node.slot?).ok()?,
+                optional: matches!(node.required, Requirement::Optional)
+                    && matches!(node.kind, NodeKind::Question(_)),
+                rule: node.visible.is_some(),
+            })
+        })
+        .collect()
 }
 
 /// A form prepared for validating any number of submissions.
@@ -354,6 +389,7 @@ impl Validator {
                 seen_by,
                 writable_by,
                 visible: builder.rule(section.visible_when.as_ref())?,
+                steps: steps(&builder.nodes, &elements),
                 elements,
                 checks: builder.checks(&section.checks)?,
             });
@@ -362,6 +398,7 @@ impl Validator {
         for (level, keys) in builder.levels.iter_mut().zip(builder.keys) {
             level.keys = keys.iter().map(|(key, _)| Key::new(key)).collect();
             level.lookup = Table::new(keys);
+            level.steps = steps(&builder.nodes, &level.elements);
         }
         Ok(Validator {
             form: form.clone(),

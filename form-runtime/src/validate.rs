@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use crate::answers::{Answer, Answers, AsAnswers, Kind};
 use crate::compiled::{
-    CCheck, Format, Node, NodeKind, QKind, Requirement, Validator, audience_index,
+    CCheck, Format, Node, NodeKind, QKind, Requirement, Step, Validator, audience_index,
 };
 use crate::error::{ErrorCode, ValidationError};
 use crate::eval::{Eval, Frame, Slot, Tri, holds_code, parse_date};
@@ -278,7 +278,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         let root = self.ev.frame(0, answers, None);
         for (index, section) in v.sections.iter().enumerate() {
             let shown = self.ev.section_visible(&root, index);
-            self.elements(&root, &section.elements, shown);
+            self.elements(&root, &section.steps, shown);
             let writable = self.audience.is_none_or(|a| section.writable_by[a]);
             if writable && shown {
                 self.checks(&root, &section.checks, Some(index));
@@ -291,10 +291,20 @@ impl<'a, S: Sink> Walker<'a, S> {
         self.unknown(&root, None);
     }
 
-    /// Checks `elements` of `frame`, whose section or block entry is `shown` or not.
-    fn elements(&mut self, frame: &Frame<'a, '_>, elements: &'a [usize], shown: bool) {
-        for &node in elements {
-            self.element(frame, node, shown);
+    /// Checks the elements of `frame` (their `steps`), whose section or block entry is
+    /// `shown` or not.
+    fn elements(&mut self, frame: &Frame<'a, '_>, steps: &'a [Step], shown: bool) {
+        for step in steps {
+            let Some(&Slot { value, blank, .. }) = frame.slots.get(step.slot as usize) else {
+                continue;
+            };
+            // In a draft, an empty answer is no answer.
+            let value = if self.draft && blank { None } else { value };
+            // An unanswered question that is never required has nothing to check, shown or not.
+            if value.is_none() && step.optional {
+                continue;
+            }
+            self.element(frame, step, value, blank, shown);
             if self.sink.stopped() {
                 return;
             }
@@ -323,22 +333,18 @@ impl<'a, S: Sink> Walker<'a, S> {
         }
     }
 
-    fn element(&mut self, frame: &Frame<'a, '_>, index: usize, container_shown: bool) {
+    /// Checks the element of `step`, answered `value` (`blank` or not).
+    fn element(
+        &mut self,
+        frame: &Frame<'a, '_>,
+        step: &Step,
+        value: Option<Answer<'a>>,
+        blank: bool,
+        container_shown: bool,
+    ) {
+        let index = step.node as usize;
         let v = self.ev.v;
         let node = &v.nodes[index];
-        let Some(slot) = node.slot else {
-            return; // content
-        };
-        let Slot { value, blank, .. } = frame.slots[slot];
-        // In a draft, an empty answer is no answer.
-        let value = if self.draft && blank { None } else { value };
-        // An unanswered question that is never required has nothing to check, shown or not.
-        if value.is_none()
-            && matches!(node.required, Requirement::Optional)
-            && matches!(node.kind, NodeKind::Question(_))
-        {
-            return;
-        }
         let wording = &node.wording;
         // Errors found below are reported at this question's path, in its section (see
         // `report`).
@@ -350,7 +356,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         }
         // A question without a rule of its own is shown with its section or entry; a rule is
         // evaluated (and remembered for the rules that read the question).
-        let shown = container_shown && (node.visible.is_none() || self.ev.rule_holds(frame, index));
+        let shown = container_shown && (!step.rule || self.ev.rule_holds(frame, index));
         if !shown {
             if value.is_some() {
                 self.hidden_answered();
@@ -476,7 +482,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     let slots = std::mem::take(&mut self.spare);
                     let entry = self.ev.frame_in(slots, level, entry, Some(frame));
                     let layout = &v.levels[level];
-                    self.elements(&entry, &layout.elements, true);
+                    self.elements(&entry, &layout.steps, true);
                     self.checks(&entry, &layout.checks, section);
                     self.unknown(&entry, section);
                     self.spare = entry.into_slots();

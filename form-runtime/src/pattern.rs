@@ -105,6 +105,15 @@ impl Table {
         }
         let class_count = classes.iter().map(|&class| usize::from(class) + 1).max()?;
         let shift = class_count.next_power_of_two().trailing_zeros();
+        // The first byte of each class: every byte of a class leads to the same state.
+        let mut representatives: Vec<u8> = Vec::with_capacity(class_count);
+        let mut seen = [false; 256];
+        for byte in 0..=u8::MAX {
+            let class = usize::from(classes[usize::from(byte)]);
+            if !std::mem::replace(&mut seen[class], true) {
+                representatives.push(byte);
+            }
+        }
         // Number the live states in the order they are reached from the start.
         let mut states: Vec<StateID> = vec![StateID::ZERO, start];
         let mut numbers = std::collections::HashMap::from([(start, 1u32)]);
@@ -112,7 +121,7 @@ impl Table {
         let mut at = 1;
         while let Some(&state) = states.get(at) {
             let mut row = vec![0u32; 1 << shift];
-            for byte in 0..=u8::MAX {
+            for &byte in &representatives {
                 let to = dfa.next_state(state, byte);
                 if dfa.is_dead_state(to) {
                     continue;

@@ -55,6 +55,16 @@ struct Item {
 }
 
 impl Item {
+    /// An item of `kind` holding two positions (which callers keep within [`MOST`]).
+    fn new(kind: Kind, blank: bool, a: usize, b: usize) -> Item {
+        Item {
+            kind,
+            blank,
+            a: u32::try_from(a).unwrap_or(u32::MAX),
+            b: u32::try_from(b).unwrap_or(u32::MAX),
+        }
+    }
+
     /// A number's bits.
     fn bits(self) -> u64 {
         u64::from(self.a) | u64::from(self.b) << 32
@@ -156,13 +166,9 @@ impl Answers {
 
     /// Adds an item. Positions past [`MOST`] are not held: callers keep within it.
     fn push(&mut self, kind: Kind, a: usize, b: usize) -> usize {
-        self.items.push(Item {
-            kind,
-            // Lists are blank until they are closed with an item.
-            blank: matches!(kind, Kind::Null | Kind::List),
-            a: u32::try_from(a).unwrap_or(u32::MAX),
-            b: u32::try_from(b).unwrap_or(u32::MAX),
-        });
+        // Lists are blank until they are closed with an item.
+        let blank = matches!(kind, Kind::Null | Kind::List);
+        self.items.push(Item::new(kind, blank, a, b));
         self.items.len() - 1
     }
 
@@ -174,12 +180,8 @@ impl Answers {
             && text.trim().is_empty();
         let start = self.text.len();
         self.text.push_str(text);
-        self.items.push(Item {
-            kind,
-            blank,
-            a: u32::try_from(start).unwrap_or(u32::MAX),
-            b: u32::try_from(self.text.len()).unwrap_or(u32::MAX),
-        });
+        self.items
+            .push(Item::new(kind, blank, start, self.text.len()));
     }
 
     /// The text of the key or text item at `at`.

@@ -75,19 +75,19 @@ impl Wording {
         self.verb("Select")
     }
 
-    /// `verb` and the object, or "an answer".
-    fn verb(&self, verb: &str) -> String {
-        concat(&[verb, " ", self.object().unwrap_or("an answer")])
-    }
-
     /// "Enter the date of birth in the correct format" / "Enter an answer in the correct
     /// format".
     pub(crate) fn correct_format(&self) -> String {
-        concat(&[
-            "Enter ",
-            self.object().unwrap_or("an answer"),
-            " in the correct format",
-        ])
+        self.phrase("Enter", " in the correct format")
+    }
+
+    /// `verb` and the object, or "an answer", then `after`.
+    fn verb(&self, verb: &str) -> String {
+        self.phrase(verb, "")
+    }
+
+    fn phrase(&self, verb: &str, after: &str) -> String {
+        concat(&[verb, " ", self.object().unwrap_or("an answer"), after])
     }
 
     /// "Remove the answer to “Date of birth”, ...".
@@ -113,7 +113,7 @@ fn is_question(label: &str) -> bool {
 }
 
 /// `parts` end to end, in a string of their exact length.
-pub(crate) fn concat(parts: &[&str]) -> String {
+fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
     for part in parts {
         out.push_str(part);

@@ -117,7 +117,8 @@ impl Table {
         // Number the live states in the order they are reached from the start.
         let mut states: Vec<StateID> = vec![StateID::ZERO, start];
         let mut numbers = std::collections::HashMap::from([(start, 1u32)]);
-        let mut next = Vec::new();
+        // The dead state's row, all dead, comes first.
+        let mut next = vec![0u32; 1 << shift];
         let mut at = 1;
         while let Some(&state) = states.get(at) {
             let mut row = vec![0u32; 1 << shift];
@@ -131,10 +132,6 @@ impl Table {
                     (states.len() - 1) as u32
                 });
                 row[usize::from(classes[usize::from(byte)])] = number << shift;
-            }
-            if at == 1 {
-                // The dead state's row, all dead, comes first.
-                next.resize(1 << shift, 0);
             }
             next.extend(row);
             at += 1;

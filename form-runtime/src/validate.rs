@@ -243,9 +243,9 @@ struct Walker<'a, S> {
     path: Vec<Seg<'a>>,
     /// The memory of the last block entry's frame, for the next entry's.
     spare: Vec<Slot<'a>>,
-    /// The key of the question being checked, and the item of its answer being checked (of a
-    /// multiple choice or a list of files): `path` holds neither, they are added to it only to
-    /// report an error.
+    /// The question being checked (its node), and the item of its answer being checked (of a
+    /// multiple choice or a list of files): `path` holds neither, their key and index are added
+    /// to it only to report an error.
     node: usize,
     item: Option<usize>,
     draft: bool,
@@ -366,10 +366,10 @@ impl<'a, S: Sink> Walker<'a, S> {
         match &node.kind {
             NodeKind::Content => {}
             NodeKind::Question(kind) => match value {
-                None => self.missing(frame, index),
+                None => self.missing(frame),
                 Some(_) if blank => {
                     if self.required_now(frame, index) {
-                        self.missing(frame, index);
+                        self.missing(frame);
                     } else {
                         self.report(ErrorCode::Empty, || {
                             format!(
@@ -506,12 +506,13 @@ impl<'a, S: Sink> Walker<'a, S> {
         self.path.pop();
     }
 
-    /// A question with no answer (or an empty one): an error when it is required now.
-    fn missing(&mut self, frame: &Frame<'a, '_>, index: usize) {
-        if !self.required_now(frame, index) {
+    /// The question being checked has no answer (or an empty one): an error when it is
+    /// required now.
+    fn missing(&mut self, frame: &Frame<'a, '_>) {
+        if !self.required_now(frame, self.node) {
             return;
         }
-        let node = &self.ev.v.nodes[index];
+        let node = &self.ev.v.nodes[self.node];
         self.report(ErrorCode::Required, || node.missing.to_string());
     }
 
@@ -746,7 +747,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     wrong_type!("true or false");
                 };
                 if matches!(kind, QKind::Declaration) && !answer {
-                    self.missing(frame, self.node);
+                    self.missing(frame);
                 }
             }
             QKind::Choice { codes } => {

@@ -423,7 +423,8 @@ fn characters_the_font_cannot_show_are_replaced_with_a_warning() {
     let example = example("parent-request");
     let validator = Validator::new(&example.form).unwrap();
     let mut answers = example.answers.clone();
-    answers["child_first_name"] = json!("Amara 😀 李 Ŵŷ\u{0}\u{7}é");
+    // With a backslash and `u0041` typed as text, which stay as they are.
+    answers["child_first_name"] = json!("Amara 😀 李 Ŵŷ\u{0}\u{7}é \\u0041\r\u{7f}\u{85}!");
     let pdf = render(
         &validator,
         &DocumentOptions::filled(Audience::La, today(), &answers),
@@ -431,12 +432,14 @@ fn characters_the_font_cannot_show_are_replaced_with_a_warning() {
     );
     let text = text_of(&pdf.bytes, "unprintable");
     // Welsh and accented Latin letters are kept; the rest is marked, never dropped silently.
-    assert!(text.contains("Amara □ □ Ŵŷ□□é"), "{text}");
+    assert!(text.contains("Amara □ □ Ŵŷ□□é \\u0041□□□!"), "{text}");
     assert_eq!(pdf.warnings.len(), 1, "{:?}", pdf.warnings);
     let warning = pdf.warnings[0].to_string();
     assert!(warning.contains("😀 (U+1F600)"), "{warning}");
     assert!(warning.contains("李 (U+674E)"), "{warning}");
-    assert!(warning.contains("U+0000"), "{warning}");
+    for control in ["U+0000", "U+0007", "U+000D", "U+007F", "U+0085"] {
+        assert!(warning.contains(control), "{warning}");
+    }
 }
 
 #[test]

@@ -235,13 +235,11 @@ impl PdfRenderer {
             Template::EhcPlan => self.ehc_plan.clone(),
             Template::Custom(text) => Source::new(FILES.main, text.to_owned()),
         };
-        let mut value = serde_json::to_value(data)?;
-        let mut replaced = BTreeSet::new();
-        printable(&mut value, &|c| self.assets.shows(c), &mut replaced);
+        let (json, replaced) = printable_json(data, &self.assets)?;
         let world = RenderWorld {
             assets: Arc::clone(&self.assets),
             main,
-            data: Bytes::new(serde_json::to_vec(&value)?),
+            data: Bytes::from_string(json),
             today: form_runtime::wording::parse_date(&data.today.iso).and_then(datetime),
         };
         let conformance = options.conformance;
@@ -293,45 +291,84 @@ impl PdfRenderer {
 /// What takes the place of a character the fonts cannot show: the first of these they can.
 const REPLACEMENTS: [char; 3] = ['\u{FFFD}', '\u{25A1}', '?'];
 
-/// Replaces, in every string of the data, the characters the fonts cannot show (emoji, and
-/// scripts beyond Latin, Greek and Cyrillic) and control characters other than line breaks and
-/// tabs: a PDF/UA document may not hold a glyph it cannot map, and one unprintable character
-/// in an answer must not stop the whole document. Each replaced character is listed once.
-fn printable(
-    value: &mut serde_json::Value,
-    shows: &dyn Fn(char) -> bool,
-    replaced: &mut BTreeSet<char>,
-) {
-    match value {
-        serde_json::Value::String(text) => {
-            let fine = |c: char| matches!(c, '\n' | '\t') || (!c.is_control() && shows(c));
-            if !text.chars().all(fine) {
-                let replacement = replacement(shows);
-                *text = text
-                    .chars()
-                    .map(|c| {
-                        if fine(c) {
-                            c
-                        } else {
-                            replaced.insert(c);
-                            replacement
-                        }
-                    })
-                    .collect();
-            }
+/// The data as JSON, with every character the fonts cannot show (emoji, and scripts beyond
+/// Latin, Greek and Cyrillic) and every control character other than line breaks and tabs
+/// replaced, in every string: a PDF/UA document may not hold a glyph it cannot map, and one
+/// unprintable character in an answer must not stop the whole document. Also gives the
+/// characters replaced, each once.
+///
+/// The replacing is done on the JSON text, in one pass that skips runs of plain ASCII a chunk
+/// at a time: in JSON, a control character is always escaped (`\r`, `\u0007`; line breaks and
+/// tabs as `\n` and `\t`, which are kept), and every other character is written as itself.
+fn printable_json(
+    data: &DocumentData,
+    assets: &Assets,
+) -> Result<(String, BTreeSet<char>), serde_json::Error> {
+    let json = serde_json::to_string(data)?;
+    let bytes = json.as_bytes();
+    let shows = |c: char| assets.shows(c);
+    let mut replaced = BTreeSet::new();
+    // Built only once a character is replaced, from the text before it.
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if assets.shows_ascii {
+            at += plain_ascii(&bytes[at..]);
         }
-        serde_json::Value::Array(items) => {
-            for item in items {
-                printable(item, shows, replaced);
+        let Some(rest) = json.get(at..) else { break };
+        let Some(c) = rest.chars().next() else { break };
+        let (len, unprintable) = if c == '\\' {
+            match rest.as_bytes().get(1) {
+                Some(b'b') => (2, Some('\u{8}')),
+                Some(b'f') => (2, Some('\u{c}')),
+                Some(b'r') => (2, Some('\r')),
+                // serde_json writes only control characters as `\u` escapes.
+                Some(b'u') => (
+                    6,
+                    rest.get(2..6)
+                        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                        .and_then(char::from_u32),
+                ),
+                _ => (2, None),
             }
+        } else {
+            (c.len_utf8(), (c.is_control() || !shows(c)).then_some(c))
+        };
+        if let Some(c) = unprintable {
+            replaced.insert(c);
+            let out = out.get_or_insert_with(|| String::with_capacity(json.len()));
+            out.push_str(json.get(copied..at).unwrap_or_default());
+            out.push(replacement(&shows));
+            copied = at + len;
         }
-        serde_json::Value::Object(object) => {
-            for item in object.values_mut() {
-                printable(item, shows, replaced);
-            }
-        }
-        _ => {}
+        at += len;
     }
+    let json = match out {
+        Some(mut out) => {
+            out.push_str(json.get(copied..).unwrap_or_default());
+            out
+        }
+        None => json,
+    };
+    Ok((json, replaced))
+}
+
+/// How many bytes at the start of `bytes` are printable ASCII other than a backslash, looked at
+/// sixteen at a time (the compiler makes a few vector instructions of each sixteen).
+fn plain_ascii(bytes: &[u8]) -> usize {
+    let plain = |byte: u8| (0x20..0x7f).contains(&byte) && byte != b'\\';
+    let (chunks, _) = bytes.as_chunks::<16>();
+    let whole = chunks
+        .iter()
+        .take_while(|chunk| chunk.iter().fold(true, |all, &byte| all & plain(byte)))
+        .count()
+        * 16;
+    whole
+        + bytes[whole..]
+            .iter()
+            .take_while(|&&byte| plain(byte))
+            .count()
 }
 
 fn replacement(shows: &dyn Fn(char) -> bool) -> char {

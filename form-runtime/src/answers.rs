@@ -157,6 +157,16 @@ impl Answers {
     }
 
     /// The value the answers start with (an object, for answers that were parsed).
+    /// The answer at `position` (as [`Members::next_raw`] gives it); none for 0, the answers'
+    /// object.
+    #[inline]
+    pub(crate) fn at(&self, position: u32) -> Option<Answer<'_>> {
+        (position != 0).then_some(Answer {
+            answers: self,
+            at: position as usize,
+        })
+    }
+
     pub(crate) fn root(&self) -> Answer<'_> {
         Answer {
             answers: self,
@@ -378,6 +388,11 @@ impl<'a> Answer<'a> {
             a: 0,
             b: 0,
         })
+    }
+
+    /// The answers it is one of.
+    pub(crate) fn answers(self) -> &'a Answers {
+        self.answers
     }
 
     pub(crate) fn kind(self) -> Kind {
@@ -640,11 +655,11 @@ impl<'a> Iterator for Members<'a> {
 impl ExactSizeIterator for Members<'_> {}
 
 impl<'a> Members<'a> {
-    /// The next member with its key's bytes (what validation looks keys up by, without
-    /// making them text) and whether its value is blank ([`Answer::is_blank`]): each item
-    /// read once.
+    /// The next member: its key's bytes (what validation looks keys up by, without making
+    /// them text), where its value is ([`Answers::at`]) and whether the value is blank
+    /// ([`Answer::is_blank`]); each item read once.
     #[inline]
-    pub(crate) fn next_raw(&mut self) -> Option<(&'a [u8], Answer<'a>, bool)> {
+    pub(crate) fn next_raw(&mut self) -> Option<(&'a [u8], u32, bool)> {
         if self.left == 0 {
             return None;
         }
@@ -657,15 +672,13 @@ impl<'a> Members<'a> {
             .as_bytes()
             .get(key.a as usize..key.b as usize)
             .unwrap_or_default();
-        let value = Answer {
-            answers: self.answers,
-            at: self.at + 1,
-        };
+        // Within 32 bits: an `Answers` holds fewer than `MOST` items.
+        let position = (self.at + 1) as u32;
         self.at = match item.kind {
             Kind::List | Kind::Object => item.b as usize,
             _ => self.at + 2,
         };
-        Some((key, value, item.blank))
+        Some((key, position, item.blank))
     }
 }
 

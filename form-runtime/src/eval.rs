@@ -10,7 +10,7 @@ use std::cell::Cell;
 
 use jiff::civil::Date;
 
-use crate::answers::{Answer, Kind};
+use crate::answers::{Answer, Answers, Kind};
 use crate::compiled::{AnswerKind, CExpr, NodeKind, Simple, Validator};
 use crate::table;
 use crate::{Arithmetic, Comparison, DurationUnit};
@@ -71,13 +71,26 @@ enum Vis {
     Hidden,
 }
 
-/// One answer of a frame, with its visibility once known.
-#[derive(Debug)]
-pub(crate) struct Slot<'a> {
-    pub(crate) value: Option<Answer<'a>>,
+/// One answer of a frame, with its visibility once known: eight bytes, so that a frame is
+/// quick to clear and to fill.
+#[derive(Debug, Clone)]
+pub(crate) struct Slot {
+    /// Where the answer is in the answers ([`Answers::at`]), or 0 for none: the first
+    /// item is the answers' object, never an answer to a question.
+    at: u32,
     /// Whether the value is empty ([`Answer::is_blank`]), read once as the frame is built.
     pub(crate) blank: bool,
     vis: Cell<Vis>,
+}
+
+impl Slot {
+    fn empty() -> Slot {
+        Slot {
+            at: 0,
+            blank: false,
+            vis: Cell::new(Vis::NotYet),
+        }
+    }
 }
 
 /// The answers of the root, or of one entry of a block, with the frames around it.
@@ -85,7 +98,9 @@ pub(crate) struct Slot<'a> {
 pub(crate) struct Frame<'a, 'p> {
     pub(crate) level: usize,
     pub(crate) depth: usize,
-    pub(crate) slots: Vec<Slot<'a>>,
+    /// The answers the frame's slots point into.
+    answers: &'a Answers,
+    pub(crate) slots: Vec<Slot>,
     /// Keys that are not elements of this level, in the order the answers give them.
     pub(crate) unknown: Vec<&'a str>,
     pub(crate) parent: Option<&'p Frame<'a, 'p>>,
@@ -93,8 +108,16 @@ pub(crate) struct Frame<'a, 'p> {
 
 impl<'a> Frame<'a, '_> {
     /// The frame's memory, for the next frame to use.
-    pub(crate) fn into_slots(self) -> Vec<Slot<'a>> {
+    pub(crate) fn into_slots(self) -> Vec<Slot> {
         self.slots
+    }
+
+    /// The answer in slot `slot`, if there is one.
+    #[inline]
+    pub(crate) fn value(&self, slot: usize) -> Option<Answer<'a>> {
+        self.slots
+            .get(slot)
+            .and_then(|slot| self.answers.at(slot.at))
     }
 }
 
@@ -146,27 +169,23 @@ impl<'v> Eval<'v> {
     /// for every entry of a block; [`Frame::into_slots`] gives it back).
     pub(crate) fn frame_in<'a, 'p>(
         &self,
-        mut slots: Vec<Slot<'a>>,
+        mut slots: Vec<Slot>,
         level: usize,
         object: Answer<'a>,
         parent: Option<&'p Frame<'a, 'p>>,
     ) -> Frame<'a, 'p> {
         let layout = &self.v.levels[level];
         slots.clear();
-        slots.resize_with(layout.slots + self.memos(level), || Slot {
-            value: None,
-            blank: false,
-            vis: Cell::new(Vis::NotYet),
-        });
+        slots.resize(layout.slots + self.memos(level), Slot::empty());
         let mut unknown = Vec::new();
         if let Some(mut members) = object.members() {
             // The slot of the key expected next, in the form's order.
             let mut next = 0;
-            while let Some((key, value, blank)) = members.next_raw() {
+            while let Some((key, position, blank)) = members.next_raw() {
                 let found = layout.slot_of(key, next);
                 match found.and_then(|slot| Some((slot, slots.get_mut(slot)?))) {
                     Some((at, slot)) => {
-                        slot.value = Some(value);
+                        slot.at = position;
                         slot.blank = blank;
                         next = at + 1;
                     }
@@ -177,6 +196,7 @@ impl<'v> Eval<'v> {
         Frame {
             level,
             depth: layout.depth,
+            answers: object.answers(),
             slots,
             unknown,
             parent,
@@ -265,9 +285,9 @@ impl<'v> Eval<'v> {
     #[inline]
     fn effective<'a>(&self, frame: &Frame<'a, '_>, node: usize) -> Option<Answer<'a>> {
         let holder = self.frame_of(frame, node)?;
-        let slot = &holder.slots[self.v.nodes[node].slot?];
-        let value = slot.value?;
-        if slot.blank || !self.visible(holder, node) {
+        let at = self.v.nodes[node].slot?;
+        let value = holder.value(at)?;
+        if holder.slots[at].blank || !self.visible(holder, node) {
             return None;
         }
         Some(value)

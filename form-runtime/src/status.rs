@@ -113,7 +113,7 @@ impl Validator {
             out.push((pointer(path), shown));
             if let (true, NodeKind::Repeat { level, .. }, Some(slot)) =
                 (shown, &node.kind, node.slot)
-                && let Some(entries) = frame.slots[slot].value.and_then(Answer::items)
+                && let Some(entries) = frame.value(slot).and_then(Answer::items)
             {
                 for (position, entry) in entries.enumerate() {
                     if entry.kind() == Kind::Object {

@@ -242,7 +242,7 @@ struct Walker<'a, S> {
     sink: S,
     path: Vec<Seg<'a>>,
     /// The memory of the last block entry's frame, for the next entry's.
-    spare: Vec<Slot<'a>>,
+    spare: Vec<Slot>,
     /// The question being checked (its node), and the item of its answer being checked (of a
     /// multiple choice or a list of files): `path` holds neither, their key and index are added
     /// to it only to report an error.
@@ -295,9 +295,11 @@ impl<'a, S: Sink> Walker<'a, S> {
     /// `shown` or not.
     fn elements(&mut self, frame: &Frame<'a, '_>, steps: &'a [Step], shown: bool) {
         for step in steps {
-            let Some(&Slot { value, blank, .. }) = frame.slots.get(step.slot as usize) else {
+            let slot = step.slot as usize;
+            let Some(&Slot { blank, .. }) = frame.slots.get(slot) else {
                 continue;
             };
+            let value = frame.value(slot);
             // In a draft, an empty answer is no answer.
             let value = if self.draft && blank { None } else { value };
             // An unanswered question that is never required has nothing to check, shown or not.

@@ -296,24 +296,32 @@ const REPLACEMENTS: [char; 3] = ['\u{FFFD}', '\u{25A1}', '?'];
 /// replaced, in every string: a PDF/UA document may not hold a glyph it cannot map, and one
 /// unprintable character in an answer must not stop the whole document. Also gives the
 /// characters replaced, each once.
-///
-/// The replacing is done on the JSON text, in one pass that skips runs of plain ASCII a chunk
-/// at a time: in JSON, a control character is always escaped (`\r`, `\u0007`; line breaks and
-/// tabs as `\n` and `\t`, which are kept), and every other character is written as itself.
 fn printable_json(
     data: &DocumentData,
     assets: &Assets,
 ) -> Result<(String, BTreeSet<char>), serde_json::Error> {
     let json = serde_json::to_string(data)?;
+    Ok(printable(json, &|c| assets.shows(c), assets.shows_ascii))
+}
+
+/// [`printable_json`], done on the JSON text in one pass that skips runs of plain ASCII a chunk
+/// at a time (when the fonts show all of it, `shows_ascii`): in JSON, a control character is
+/// always escaped (`\r`, `\u0007`; line breaks and tabs as `\n` and `\t`, which are kept), and
+/// every other character is written as itself.
+fn printable(
+    json: String,
+    shows: &dyn Fn(char) -> bool,
+    shows_ascii: bool,
+) -> (String, BTreeSet<char>) {
     let bytes = json.as_bytes();
-    let shows = |c: char| assets.shows(c);
+    let unprintable = |c: char| c.is_control() || !shows(c);
     let mut replaced = BTreeSet::new();
     // Built only once a character is replaced, from the text before it.
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut at = 0;
     while at < bytes.len() {
-        if assets.shows_ascii {
+        if shows_ascii {
             at += plain_ascii(&bytes[at..]);
         }
         let Some(rest) = json.get(at..) else { break };
@@ -328,18 +336,19 @@ fn printable_json(
                     6,
                     rest.get(2..6)
                         .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                        .and_then(char::from_u32),
+                        .and_then(char::from_u32)
+                        .filter(|c| unprintable(*c)),
                 ),
                 _ => (2, None),
             }
         } else {
-            (c.len_utf8(), (c.is_control() || !shows(c)).then_some(c))
+            (c.len_utf8(), unprintable(c).then_some(c))
         };
         if let Some(c) = unprintable {
             replaced.insert(c);
             let out = out.get_or_insert_with(|| String::with_capacity(json.len()));
             out.push_str(json.get(copied..at).unwrap_or_default());
-            out.push(replacement(&shows));
+            out.push(replacement(shows));
             copied = at + len;
         }
         at += len;
@@ -351,7 +360,7 @@ fn printable_json(
         }
         None => json,
     };
-    Ok((json, replaced))
+    (json, replaced)
 }
 
 /// How many bytes at the start of `bytes` are printable ASCII other than a backslash, looked at
@@ -491,4 +500,53 @@ fn locate(world: &RenderWorld, span: DiagSpan) -> (Option<String>, Option<usize>
         Some((line, column))
     });
     (file, position.map(|p| p.0), position.map(|p| p.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Fonts for the tests: they show Latin, Greek and Cyrillic, but not `ÿ`.
+    fn shows(c: char) -> bool {
+        u32::from(c) < 0x530 && c != 'ÿ'
+    }
+
+    /// What the pass over the JSON must give: each unprintable character of each string
+    /// replaced, the strings otherwise unchanged.
+    fn expected(texts: &[String]) -> (Vec<String>, BTreeSet<char>) {
+        let mut replaced = BTreeSet::new();
+        let texts = texts
+            .iter()
+            .map(|text| {
+                text.chars()
+                    .map(|c| {
+                        if matches!(c, '\n' | '\t') || (!c.is_control() && shows(c)) {
+                            c
+                        } else {
+                            replaced.insert(c);
+                            replacement(&shows)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        (texts, replaced)
+    }
+
+    proptest! {
+        #[test]
+        fn the_pass_over_the_json_replaces_what_a_walk_over_the_strings_would(
+            texts in prop::collection::vec(
+                "([a-z \"\\\\/]|\\PC|[\u{0}-\u{1f}\u{7f}-\u{9f}]|ÿ|李|😀|\\\\u0041)*",
+                0..6,
+            ),
+            shows_ascii: bool,
+        ) {
+            let json = serde_json::to_string(&texts).unwrap();
+            let (json, replaced) = printable(json, &shows, shows_ascii);
+            let read: Vec<String> = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!((read, replaced), expected(&texts));
+        }
+    }
 }

@@ -156,7 +156,6 @@ impl Answers {
         self.root().to_value()
     }
 
-    /// The value the answers start with (an object, for answers that were parsed).
     /// The answer at `position` (as [`Members::next_raw`] gives it); none for 0, the answers'
     /// object.
     #[inline]
@@ -167,6 +166,7 @@ impl Answers {
         })
     }
 
+    /// The value the answers start with (an object, for answers that were parsed).
     pub(crate) fn root(&self) -> Answer<'_> {
         Answer {
             answers: self,

@@ -83,6 +83,9 @@ pub(crate) struct Slot {
     vis: Cell<Vis>,
 }
 
+// The frames' memory is what the comment above says.
+const _: () = assert!(std::mem::size_of::<Slot>() == 8);
+
 impl Slot {
     fn empty() -> Slot {
         Slot {

@@ -118,9 +118,13 @@ impl<'a> Frame<'a, '_> {
     /// The answer in slot `slot`, if there is one.
     #[inline]
     pub(crate) fn value(&self, slot: usize) -> Option<Answer<'a>> {
-        self.slots
-            .get(slot)
-            .and_then(|slot| self.answers.at(slot.at))
+        self.slots.get(slot).and_then(|slot| self.answer(slot))
+    }
+
+    /// The answer `slot` (one of this frame's) holds, if any.
+    #[inline]
+    pub(crate) fn answer(&self, slot: &Slot) -> Option<Answer<'a>> {
+        self.answers.at(slot.at)
     }
 }
 
@@ -288,9 +292,9 @@ impl<'v> Eval<'v> {
     #[inline]
     fn effective<'a>(&self, frame: &Frame<'a, '_>, node: usize) -> Option<Answer<'a>> {
         let holder = self.frame_of(frame, node)?;
-        let at = self.v.nodes[node].slot?;
-        let value = holder.value(at)?;
-        if holder.slots[at].blank || !self.visible(holder, node) {
+        let slot = holder.slots.get(self.v.nodes[node].slot?)?;
+        let value = holder.answer(slot)?;
+        if slot.blank || !self.visible(holder, node) {
             return None;
         }
         Some(value)

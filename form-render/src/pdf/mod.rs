@@ -301,7 +301,7 @@ fn printable_json(
     assets: &Assets,
 ) -> Result<(String, BTreeSet<char>), serde_json::Error> {
     let json = serde_json::to_string(data)?;
-    Ok(printable(json, &|c| assets.shows(c), assets.shows_ascii))
+    Ok(printable(json, &|c| assets.shows(c), assets.shows_ascii()))
 }
 
 /// [`printable_json`], done on the JSON text in one pass that skips runs of plain ASCII a chunk
@@ -315,6 +315,7 @@ fn printable(
 ) -> (String, BTreeSet<char>) {
     let bytes = json.as_bytes();
     let unprintable = |c: char| c.is_control() || !shows(c);
+    let replacement = replacement(shows);
     let mut replaced = BTreeSet::new();
     // Built only once a character is replaced, from the text before it.
     let mut out: Option<String> = None;
@@ -348,7 +349,7 @@ fn printable(
             replaced.insert(c);
             let out = out.get_or_insert_with(|| String::with_capacity(json.len()));
             out.push_str(json.get(copied..at).unwrap_or_default());
-            out.push(replacement(shows));
+            out.push(replacement);
             copied = at + len;
         }
         at += len;

@@ -56,8 +56,6 @@ pub(crate) struct Assets {
     /// Whether every font shows each of the first 256 characters, looked up rather than
     /// searched for in the fonts' coverage: nearly every character of an answer is one.
     shows_latin1: [bool; 256],
-    /// Whether every style shows every printable ASCII character (Liberation Sans does).
-    pub(crate) shows_ascii: bool,
     helpers: Source,
 }
 
@@ -69,13 +67,11 @@ impl Assets {
             .collect();
         let shows_latin1 =
             std::array::from_fn(|code| fonts_show(&fonts, u32::try_from(code).unwrap_or(0)));
-        let shows_ascii = shows_latin1[0x20..0x7f].iter().all(|shown| *shown);
         Assets {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
             shows_latin1,
-            shows_ascii,
             helpers: Source::new(FILES.helpers, HELPERS.to_owned()),
         }
     }
@@ -88,6 +84,11 @@ impl Assets {
             Some(shown) => *shown,
             None => fonts_show(&self.fonts, u32::from(c)),
         }
+    }
+
+    /// Whether every style shows every printable ASCII character (Liberation Sans does).
+    pub(crate) fn shows_ascii(&self) -> bool {
+        self.shows_latin1[0x20..0x7f].iter().all(|shown| *shown)
     }
 }
 

@@ -15,7 +15,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Number, Value};
 
-use crate::table;
+use crate::{formats, table};
 
 /// One submission's answers, parsed.
 ///
@@ -40,12 +40,22 @@ pub struct Answers {
 /// half the time to read) they would with 64.
 pub(crate) const MOST: usize = u32::MAX as usize;
 
+/// The fewest bytes a text answer has for [`Answers`] to scan it for control characters as it
+/// stores it ([`Answer::known_clean`]): a long answer is scanned while it is at hand, so that
+/// each validation need not read it again from memory; a short one costs more to scan by the
+/// call than by the byte, and is often read again anyway (patterns, codes, dates).
+const SCANNED: usize = 64;
+
 /// One item: a value, or the key of an object member.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Item {
     kind: Kind,
     /// Whether the value is empty ([`Answer::is_blank`]), worked out as it is stored.
     blank: bool,
+    /// Text of [`SCANNED`] bytes or more: whether it was found, as it was stored, to hold no
+    /// control character other than tab and line breaks ([`Answer::known_clean`]), so that
+    /// checking a long answer need not read it again.
+    clean: bool,
     /// Text and keys: where the text starts. Lists and objects: how many items or members.
     /// Numbers: the low half of the number's bits.
     a: u32,
@@ -60,6 +70,7 @@ impl Item {
         Item {
             kind,
             blank,
+            clean: false,
             a: u32::try_from(a).unwrap_or(u32::MAX),
             b: u32::try_from(b).unwrap_or(u32::MAX),
         }
@@ -182,16 +193,30 @@ impl Answers {
         self.items.len() - 1
     }
 
+    /// Adds a key.
     #[inline]
-    fn push_text(&mut self, kind: Kind, text: &str) {
+    fn push_key(&mut self, key: &str) {
+        self.push_text(Kind::Key, key, false, false);
+    }
+
+    /// Adds a text answer.
+    #[inline]
+    fn push_answer_text(&mut self, text: &str) {
         // Most texts start with a visible ASCII character: no need to trim them.
-        let blank = kind == Kind::Text
-            && !text.as_bytes().first().is_some_and(u8::is_ascii_graphic)
-            && text.trim().is_empty();
+        let blank =
+            !text.as_bytes().first().is_some_and(u8::is_ascii_graphic) && text.trim().is_empty();
+        let clean = text.len() >= SCANNED && !formats::forbidden_control_in(text.as_bytes());
+        self.push_text(Kind::Text, text, blank, clean);
+    }
+
+    #[inline]
+    fn push_text(&mut self, kind: Kind, text: &str, blank: bool, clean: bool) {
         let start = self.text.len();
         self.text.push_str(text);
-        self.items
-            .push(Item::new(kind, blank, start, self.text.len()));
+        self.items.push(Item {
+            clean,
+            ..Item::new(kind, blank, start, self.text.len())
+        });
     }
 
     /// The text of the key or text item at `at`.
@@ -217,6 +242,7 @@ impl Answers {
         self.items.push(Item {
             kind,
             blank: false,
+            clean: false,
             a: bits as u32,
             b: (bits >> 32) as u32,
         });
@@ -258,7 +284,7 @@ impl Answers {
                 if self.text.len() + text.len() > most {
                     return false;
                 }
-                self.push_text(Kind::Text, text);
+                self.push_answer_text(text);
             }
             Value::Array(items) => {
                 let at = self.open(Kind::List);
@@ -275,7 +301,7 @@ impl Answers {
                     if self.text.len() + key.len() > most || self.items.len() >= most {
                         return false;
                     }
-                    self.push_text(Kind::Key, key);
+                    self.push_key(key);
                     if !self.push_value(value, most) {
                         return false;
                     }
@@ -385,6 +411,7 @@ impl<'a> Answer<'a> {
         self.answers.items.get(self.at).copied().unwrap_or(Item {
             kind: Kind::Null,
             blank: true,
+            clean: false,
             a: 0,
             b: 0,
         })
@@ -515,6 +542,14 @@ impl<'a> Answer<'a> {
     #[inline]
     pub(crate) fn is_blank(self) -> bool {
         self.item().blank
+    }
+
+    /// Whether a text answer is known to hold no control character other than tab and line
+    /// breaks ([`formats::is_forbidden_control`]): a text of [`SCANNED`] bytes or more was
+    /// scanned for them as it was stored. A shorter one is not known (false).
+    #[inline]
+    pub(crate) fn known_clean(self) -> bool {
+        self.item().clean
     }
 
     /// "a list", "a number" and so on, for messages.
@@ -813,8 +848,11 @@ impl<'de> Visitor<'de> for Strict<'_> {
     }
 
     fn visit_str<E>(self, value: &str) -> Result<(), E> {
-        let kind = if self.key { Kind::Key } else { Kind::Text };
-        self.answers.push_text(kind, value);
+        if self.key {
+            self.answers.push_key(value);
+        } else {
+            self.answers.push_answer_text(value);
+        }
         Ok(())
     }
 
@@ -942,6 +980,36 @@ mod tests {
                     ("object", false),
                 ])
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Whether a long text holds no forbidden control character is worked out as it is
+        /// stored, from parsed text (raw or escaped) and from values alike, as a scan of the
+        /// text says; a short one is not known.
+        #[test]
+        fn clean_texts_are_known_as_they_are_stored(
+            texts in proptest::collection::vec(
+                "[a-z \t\n\r\u{7}\u{7f}\u{80}\u{85}\u{9f}\u{a0}é😀]{0,80}",
+                1..4,
+            ),
+        ) {
+            let value = serde_json::json!({ "texts": texts, "key": "short" });
+            let parsed = Answers::parse(&value.to_string(), &AnswerLimits::default()).unwrap();
+            let held = Answers::try_from(&value).unwrap();
+            for answers in [&parsed, &held] {
+                let (_, list) = answers.root().members().unwrap().last().unwrap();
+                for (answer, text) in list.items().unwrap().zip(&texts) {
+                    proptest::prop_assert_eq!(
+                        answer.known_clean(),
+                        text.len() >= super::SCANNED && !crate::formats::has_forbidden_control(text),
+                        "{:?}", text
+                    );
+                }
+                for (_, value) in answers.root().members().unwrap() {
+                    proptest::prop_assert!(!value.known_clean());
+                }
+            }
         }
     }
 }

@@ -555,10 +555,11 @@ impl<'a, S: Sink> Walker<'a, S> {
                     wrong_type!("text");
                 };
                 let matched = pattern.as_ref().map(|(regex, _)| regex.is_match(text));
-                let proved_clean = matched == Some(true)
-                    && pattern
-                        .as_ref()
-                        .is_some_and(|(regex, _)| !regex.admits_controls());
+                let proved_clean = value.known_clean()
+                    || matched == Some(true)
+                        && pattern
+                            .as_ref()
+                            .is_some_and(|(regex, _)| !regex.admits_controls());
                 if !proved_clean && self.control_characters(text) {
                     return;
                 }

@@ -782,6 +782,35 @@ fn the_reports_guide_documents_every_field_and_its_template_renders() {
     );
 }
 
+/// Every helper the guide lists is one that `/sendform.typ` defines, so that the guide cannot
+/// name a helper that was renamed or removed.
+#[test]
+fn the_reports_guide_lists_only_helpers_that_exist() {
+    let guide = std::fs::read_to_string(workspace().join("docs/reports.md")).unwrap();
+    let helpers =
+        std::fs::read_to_string(workspace().join("form-render/templates/pdf/sendform.typ"))
+            .unwrap();
+    let start = guide.find("## The shared helpers").unwrap();
+    let section = &guide[start..];
+    let section = &section[..section[2..]
+        .find("\n## ")
+        .map_or(section.len(), |end| end + 2)];
+    let mut listed = Vec::new();
+    for row in section.lines().filter(|line| line.starts_with("| `")) {
+        let first_column = row.split(" | ").next().unwrap();
+        for name in first_column.split('`').skip(1).step_by(2) {
+            listed.push(name.split('(').next().unwrap().to_owned());
+        }
+    }
+    assert!(listed.len() >= 10, "{listed:?}");
+    for name in listed {
+        assert!(
+            helpers.contains(&format!("\n#let {name}")),
+            "docs/reports.md lists `{name}`, which /sendform.typ does not define"
+        );
+    }
+}
+
 /// The field names of the data's objects (not of `values` and `answers`, keyed by question).
 fn collect_fields(value: &Value, out: &mut Vec<String>) {
     match value {

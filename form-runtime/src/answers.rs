@@ -64,6 +64,9 @@ struct Item {
     b: u32,
 }
 
+// Held to the size the documentation gives (12 bytes: the kind, two flags, two positions).
+const _: () = assert!(std::mem::size_of::<Item>() == 12);
+
 impl Item {
     /// An item of `kind` holding two positions (which callers keep within [`MOST`]).
     fn new(kind: Kind, blank: bool, a: usize, b: usize) -> Item {

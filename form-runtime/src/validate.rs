@@ -555,12 +555,11 @@ impl<'a, S: Sink> Walker<'a, S> {
                     wrong_type!("text");
                 };
                 let matched = pattern.as_ref().map(|(regex, _)| regex.is_match(text));
-                let proved_clean = value.known_clean()
-                    || matched == Some(true)
-                        && pattern
-                            .as_ref()
-                            .is_some_and(|(regex, _)| !regex.admits_controls());
-                if !proved_clean && self.control_characters(text) {
+                let proved_clean = matched == Some(true)
+                    && pattern
+                        .as_ref()
+                        .is_some_and(|(regex, _)| !regex.admits_controls());
+                if !proved_clean && self.control_characters(value, text) {
                     return;
                 }
                 let length = CharCount::new(text);
@@ -627,7 +626,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 // A text of the format's shape holds no control character (but for email).
                 let matched = regex.is_match(text);
                 let proved_clean = matched && !regex.admits_controls();
-                if !proved_clean && self.control_characters(text) {
+                if !proved_clean && self.control_characters(value, text) {
                     return;
                 }
                 let (code, ok) = match format {
@@ -951,9 +950,9 @@ impl<'a, S: Sink> Walker<'a, S> {
     }
 
     /// Reports text with control characters (other than tab and line breaks): whether it has
-    /// any.
-    fn control_characters(&mut self, text: &[u8]) -> bool {
-        let found = formats::forbidden_control_in(text);
+    /// any. A long text known to have none when it was stored is not read again.
+    fn control_characters(&mut self, value: Answer<'_>, text: &[u8]) -> bool {
+        let found = !value.known_clean() && formats::forbidden_control_in(text);
         if found {
             let subject = self.ev.v.nodes[self.node].wording.subject();
             self.report(ErrorCode::ControlCharacters, || {

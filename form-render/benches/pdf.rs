@@ -20,6 +20,11 @@ use form_render::report::DocumentOptions;
 use form_runtime::{Audience, Date, Form, Validator};
 use serde_json::{Map, Value, json};
 
+/// The allocator the host (`sendform`, the portals) renders with, so that these figures are
+/// the product's (docs/performance.md gives the system allocator's beside them).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../../tests-support/peer_spec.rs"]
 mod peer_spec;
 #[path = "../../tests-support/examples.rs"]

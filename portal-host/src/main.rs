@@ -2,6 +2,12 @@
 
 use std::process::ExitCode;
 
+/// mimalloc, not the system allocator: Typst allocates and frees a great many small objects
+/// as it lays out a document, and a new document renders faster with mimalloc
+/// (docs/performance.md). The libraries leave the choice to whoever embeds them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();

@@ -21,7 +21,7 @@ use form_runtime::{Audience, Date, Form, Validator};
 use serde_json::{Map, Value, json};
 
 /// The allocator the host (`sendform`, the portals) renders with, so that these figures are
-/// the product's (docs/performance.md gives the system allocator's beside them).
+/// the product's (docs/performance.md compares it with the system allocator).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -25,10 +25,11 @@ mod world;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::Duration;
+
+use rayon::{ThreadPool, ThreadPoolBuilder};
 
 use typst::WorldExt;
 use typst::diag::{Severity, SourceDiagnostic, Warned};
@@ -81,7 +82,9 @@ pub struct PdfOptions<'a> {
     pub template: Template<'a>,
     /// The standards claimed.
     pub conformance: Conformance,
-    /// How long a render may take before it is abandoned with [`PdfError::Deadline`].
+    /// How long a render may take before it is abandoned with [`PdfError::Deadline`], counted
+    /// from the call: when the render threads (one per core) are all busy with other renders,
+    /// the wait for one counts too.
     pub deadline: Duration,
 }
 
@@ -187,6 +190,50 @@ static RENDERS: AtomicUsize = AtomicUsize::new(0);
 const EVICT_EVERY: usize = 4;
 const EVICT_AFTER: usize = 3;
 
+/// The threads documents are rendered on, shared by every renderer in the process: as many as
+/// the machine has cores (or `RAYON_NUM_THREADS`), started at the first render. A render runs
+/// on one of them from start to end, Typst laying its pages out on the others too. No thread
+/// is started for a render, and its memory stays warm from one render to the next
+/// (docs/performance.md).
+static RENDER_THREADS: Mutex<Option<Arc<ThreadPool>>> = Mutex::new(None);
+
+/// The stack each render thread has: Typst lays out nested content by recursion.
+const STACK: usize = 32 << 20;
+
+fn render_threads() -> Result<Arc<ThreadPool>, PdfError> {
+    let mut threads = RENDER_THREADS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(threads) = &*threads {
+        return Ok(Arc::clone(threads));
+    }
+    let started = ThreadPoolBuilder::new()
+        .thread_name(|index| format!("sendform-pdf-{index}"))
+        .stack_size(STACK)
+        // A panic that escapes a job (a render's own is caught and reported) must not abort
+        // the host; a render left waiting for such a job ends at its deadline.
+        .panic_handler(|_| {})
+        .build()
+        .map_err(|error| PdfError::Crashed {
+            message: format!("could not start the render threads: {error}"),
+        })?;
+    Ok(Arc::clone(threads.insert(Arc::new(started))))
+}
+
+/// After a render overran its deadline: it keeps one of `threads` busy until it ends, so later
+/// renders are given threads of their own. These end once their renders have.
+fn retire(threads: &Arc<ThreadPool>) {
+    let mut current = RENDER_THREADS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if current
+        .as_ref()
+        .is_some_and(|current| Arc::ptr_eq(current, threads))
+    {
+        *current = None;
+    }
+}
+
 /// Renders PDFs. Holds what every render shares (fonts, Typst's library, the parsed built-in
 /// templates), so make one and keep it: each render then only lays out its data.
 #[derive(Debug, Clone)]
@@ -243,26 +290,21 @@ impl PdfRenderer {
             today: form_runtime::wording::parse_date(&data.today.iso).and_then(datetime),
         };
         let conformance = options.conformance;
+        let threads = render_threads()?;
         let (sender, receiver) = mpsc::sync_channel(1);
-        // Typst has no way to stop a compilation, so it runs on its own thread and is
-        // abandoned (left to finish in the background) when it overruns the deadline.
-        std::thread::Builder::new()
-            .name("sendform-pdf".to_owned())
-            .stack_size(32 << 20)
-            .spawn(move || {
-                let result = catch_unwind(AssertUnwindSafe(|| make_pdf(&world, conformance)));
-                // The receiver may have given up at the deadline.
-                let _ = sender.send(result);
-                // Old entries of Typst's memo cache go, so that memory stays bounded: after
-                // the document is handed over, so the caller does not wait for it, and every
-                // few renders, as each eviction walks the whole cache (about 5 ms).
-                if RENDERS.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
-                    typst::comemo::evict(EVICT_AFTER);
-                }
-            })
-            .map_err(|error| PdfError::Crashed {
-                message: format!("could not start the render thread: {error}"),
-            })?;
+        // Typst has no way to stop a compilation, so a render that overruns its deadline is
+        // abandoned: left to finish in the background, on threads no later render uses.
+        threads.spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(|| make_pdf(&world, conformance)));
+            // The receiver may have given up at the deadline.
+            let _ = sender.send(result);
+            // Old entries of Typst's memo cache go, so that memory stays bounded: after the
+            // document is handed over, so the caller does not wait for it, and every few
+            // renders, as each eviction walks the whole cache (about 5 ms).
+            if RENDERS.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
+                typst::comemo::evict(EVICT_AFTER);
+            }
+        });
         match receiver.recv_timeout(options.deadline) {
             Ok(Ok(result)) => result.map(|mut pdf| {
                 if !replaced.is_empty() {
@@ -278,9 +320,12 @@ impl PdfRenderer {
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "a panic without a message".to_owned()),
             }),
-            Err(mpsc::RecvTimeoutError::Timeout) => Err(PdfError::Deadline {
-                deadline: options.deadline,
-            }),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                retire(&threads);
+                Err(PdfError::Deadline {
+                    deadline: options.deadline,
+                })
+            }
             Err(mpsc::RecvTimeoutError::Disconnected) => Err(PdfError::Crashed {
                 message: "the render thread ended without a result".to_owned(),
             }),
@@ -507,6 +552,19 @@ fn locate(world: &RenderWorld, span: DiagSpan) -> (Option<String>, Option<usize>
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Once a render overran its deadline, later renders get other threads than the one it
+    /// keeps busy; a render that overran on threads already retired retires no others.
+    #[test]
+    fn threads_a_render_overran_on_are_given_to_no_later_render() {
+        let first = render_threads().unwrap();
+        assert!(Arc::ptr_eq(&first, &render_threads().unwrap()));
+        retire(&first);
+        let second = render_threads().unwrap();
+        assert!(!Arc::ptr_eq(&first, &second));
+        retire(&first);
+        assert!(Arc::ptr_eq(&second, &render_threads().unwrap()));
+    }
 
     /// Fonts for the tests: they show Latin, Greek and Cyrillic, but not `ÿ`.
     fn shows(c: char) -> bool {

@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
 use std::time::Duration;
 
 use rayon::{ThreadPool, ThreadPoolBuilder};
@@ -200,10 +200,16 @@ static RENDER_THREADS: Mutex<Option<Arc<ThreadPool>>> = Mutex::new(None);
 /// The stack each render thread has: Typst lays out nested content by recursion.
 const STACK: usize = 32 << 20;
 
-fn render_threads() -> Result<Arc<ThreadPool>, PdfError> {
-    let mut threads = RENDER_THREADS
+/// The render threads now in use, if started (a lock poisoned by a panic still holds them).
+fn current_threads() -> MutexGuard<'static, Option<Arc<ThreadPool>>> {
+    RENDER_THREADS
         .lock()
-        .unwrap_or_else(PoisonError::into_inner);
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The render threads, started if none are in use.
+fn render_threads() -> Result<Arc<ThreadPool>, PdfError> {
+    let mut threads = current_threads();
     if let Some(threads) = &*threads {
         return Ok(Arc::clone(threads));
     }
@@ -223,9 +229,7 @@ fn render_threads() -> Result<Arc<ThreadPool>, PdfError> {
 /// After a render overran its deadline: it keeps one of `threads` busy until it ends, so later
 /// renders are given threads of their own. These end once their renders have.
 fn retire(threads: &Arc<ThreadPool>) {
-    let mut current = RENDER_THREADS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
+    let mut current = current_threads();
     if current
         .as_ref()
         .is_some_and(|current| Arc::ptr_eq(current, threads))

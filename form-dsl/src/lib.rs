@@ -48,7 +48,7 @@ pub use stdlib::standard_taxonomies;
 pub struct Limits {
     /// The largest source file, in bytes.
     pub max_source_bytes: usize,
-    /// The deepest nesting of `{`, `(` and `[`.
+    /// The deepest nesting of `{`, `(` and `[`, and of a rule's operators.
     pub max_nesting: usize,
     /// The most diagnostics reported; the rest are summarised in one.
     pub max_diagnostics: usize,

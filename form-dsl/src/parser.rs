@@ -68,6 +68,7 @@ pub fn parse(file: &SourceFile, limits: &Limits) -> Parse {
             let mut builder = Builder {
                 diagnostics: &mut diagnostics,
                 file,
+                max_nesting: limits.max_nesting,
             };
             pairs.next().map(|pair| builder.file(pair))
         }
@@ -141,6 +142,8 @@ fn comment_start(line: &str) -> Option<usize> {
 struct Builder<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
     file: &'a SourceFile,
+    /// [`Limits::max_nesting`], which a rule's expression is held to as well.
+    max_nesting: usize,
 }
 
 /// The grammar guarantees the shape of the pairs; this reports a broken guarantee as a bug
@@ -582,11 +585,54 @@ impl Builder<'_> {
         value
     }
 
+    /// A rule's expression, or, when its operators nest more than `max_nesting` deep (each
+    /// `not`, operator, bracket, list and call is a level), a `nesting-too-deep` error and a
+    /// stand-in: every later pass, and the `form.json` it compiles to, walks an expression by
+    /// recursion, and `form.json` is read back with a bound on its nesting.
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        let span = span_of(&pair);
+        // Pest's Pratt parser recurses once for each prefix operator: a long run of them is
+        // refused before it starts.
+        let mut run = 0;
+        let mut longest = 0;
+        for token in pair.clone().into_inner() {
+            run = match token.as_rule() {
+                Rule::op_not | Rule::op_neg => run + 1,
+                _ => 0,
+            };
+            longest = longest.max(run);
+        }
+        let built = (longest <= self.max_nesting).then(|| self.expr_depth(pair));
+        match built {
+            Some((expr, depth)) if depth <= self.max_nesting => expr,
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        DiagnosticCode::NestingTooDeep,
+                        self.file.id(),
+                        span,
+                        format!(
+                            "this rule's operators and brackets are nested more than {} deep",
+                            self.max_nesting
+                        ),
+                    )
+                    .with_help("split the rule into simpler rules, or remove brackets and `not`s that are not needed"),
+                );
+                // A stand-in that no later check has more to say about.
+                Expr {
+                    kind: ExprKind::Bool(true),
+                    span,
+                }
+            }
+        }
+    }
+
+    /// An expression and how deep it nests (a name or a number: 1).
+    fn expr_depth(&mut self, pair: Pair<'_, Rule>) -> (Expr, usize) {
         // The span is built from the operands' spans, which are exact.
         PRATT
             .map_primary(|primary| self.primary(primary))
-            .map_prefix(|op, operand| {
+            .map_prefix(|op, (operand, depth)| {
                 let op_span = span_of(&op);
                 let kind = if op.as_rule() == Rule::op_not {
                     UnaryOp::Not
@@ -594,12 +640,13 @@ impl Builder<'_> {
                     UnaryOp::Neg
                 };
                 let span = op_span.cover(operand.span);
-                Expr {
+                let expr = Expr {
                     kind: ExprKind::Unary(kind, Box::new(operand)),
                     span,
-                }
+                };
+                (expr, depth + 1)
             })
-            .map_infix(|left, op, right| {
+            .map_infix(|(left, left_depth), op, (right, right_depth)| {
                 let op = match op.as_rule() {
                     Rule::op_or => BinaryOp::Or,
                     Rule::op_and => BinaryOp::And,
@@ -617,26 +664,37 @@ impl Builder<'_> {
                     _ => BinaryOp::Arithmetic(Arithmetic::Div),
                 };
                 let span = left.span.cover(right.span);
-                Expr {
+                let expr = Expr {
                     kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
                     span,
-                }
+                };
+                (expr, left_depth.max(right_depth) + 1)
             })
             .parse(pair.into_inner())
     }
 
-    fn primary(&mut self, pair: Pair<'_, Rule>) -> Expr {
+    /// A primary expression and how deep it nests.
+    fn primary(&mut self, pair: Pair<'_, Rule>) -> (Expr, usize) {
         let span = span_of(&pair);
+        // The depth of what it holds: brackets, list items, arguments.
+        let mut inner_depth = 0;
+        let mut nested = |builder: &mut Self, pair| {
+            let (expr, depth) = builder.expr_depth(pair);
+            inner_depth = inner_depth.max(depth);
+            expr
+        };
         let kind = match pair.as_rule() {
             Rule::paren => match pair.into_inner().next() {
-                Some(inner) => ExprKind::Paren(Box::new(self.expr(inner))),
+                Some(inner) => ExprKind::Paren(Box::new(nested(self, inner))),
                 None => ExprKind::Bool(false),
             },
-            Rule::list => ExprKind::List(pair.into_inner().map(|item| self.expr(item)).collect()),
+            Rule::list => {
+                ExprKind::List(pair.into_inner().map(|item| nested(self, item)).collect())
+            }
             Rule::call => {
                 let mut inner = pair.into_inner();
                 let name = self.ident(inner.next());
-                let args = inner.map(|arg| self.expr(arg)).collect();
+                let args = inner.map(|arg| nested(self, arg)).collect();
                 ExprKind::Call(name, args)
             }
             Rule::duration => {
@@ -665,7 +723,7 @@ impl Builder<'_> {
                 ExprKind::Bool(false)
             }
         };
-        Expr { kind, span }
+        (Expr { kind, span }, inner_depth + 1)
     }
 }
 

@@ -147,6 +147,29 @@ fn a_hundred_thousand_nested_brackets_are_refused_quickly() {
 }
 
 #[test]
+fn ten_thousand_operators_in_a_rule_are_refused_quickly() {
+    for rule in [
+        "not ".repeat(10_000) + "a",
+        vec!["a"; 10_000].join(" and "),
+        vec!["a"; 10_000].join(" or not "),
+        "- ".repeat(10_000) + "1 > 0",
+        vec!["1"; 10_000].join(" + ") + " > 0",
+    ] {
+        let text = format!(
+            "form f \"F\" {{\n  version \"1\"\n  audience citizen\n  section s \"S\" {{\n    yes_no a \"A\"\n    text b \"B\" {{ visible when {rule} }}\n  }}\n}}\n"
+        );
+        let started = std::time::Instant::now();
+        let (_, compiled) = assert_rejected("long.form", text.into_bytes(), Code::NestingTooDeep);
+        assert_eq!(codes(&compiled), vec![Code::NestingTooDeep]);
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
 fn nesting_just_under_the_limit_parses_on_a_small_stack() {
     // The deepest rule the limit allows must not overflow even a small thread stack.
     let depth = Limits::default().max_nesting - 6;

@@ -6,14 +6,14 @@
 //! not codes, dates as 27 March 2012. Templates never see a part the audience may not see,
 //! nor, in a filled document, an answer the other answers hide.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use form_runtime::{
-    Audience, Choice, Choices, Date, Element, Form, Input, Question, Repeat, SectionState,
-    ValidateOptions, ValidationError, Validator, selectable, wording,
+    Audience, Choice, Choices, Date, Element, ErrorCode, Form, Input, Question, Repeat,
+    SectionState, ValidateOptions, ValidationError, Validator, selectable, wording,
 };
 
 use crate::reach::Reach;
@@ -112,8 +112,13 @@ pub struct DocumentData {
     pub values: Map<String, Value>,
     /// The same answers as submitted (codes, ISO dates, numbers), for a template's logic.
     pub answers: Map<String, Value>,
-    /// Every validation error of the answers (none for a blank form).
+    /// Every validation error of the answers that the document shows ([`document_errors`];
+    /// none for a blank form).
     pub errors: Vec<ValidationError>,
+    /// The words of 20 bytes or more in the answers shown (email and web addresses, file
+    /// names, references), each once, in order: a template breaks them where a narrow column
+    /// needs it (`breakable` in `/sendform.typ`), and need look for none when there are none.
+    pub long_words: Vec<String>,
 }
 
 /// The form's identity.
@@ -298,6 +303,22 @@ pub struct ContentData {
     pub paragraphs: Vec<String>,
 }
 
+/// The validation errors a document of `answers` shows, for `audience` on `today`: those of
+/// validating the answers as the audience's submission, but for answers to parts the audience
+/// may not change or does not see. A document holds the whole record, and the local
+/// authority's own answers to a locked section are not the audience's to correct (nor, as in
+/// the section's completeness, an error at all).
+pub fn document_errors(
+    validator: &Validator,
+    answers: &Value,
+    audience: Audience,
+    today: Date,
+) -> Vec<ValidationError> {
+    let mut errors = validator.validate(answers, &ValidateOptions::new(today).audience(audience));
+    errors.retain(|error| !matches!(error.code, ErrorCode::Locked | ErrorCode::NotForAudience));
+    errors
+}
+
 /// Builds the data of a document. Answers that are not an object show as an empty
 /// submission; nothing in them can fail the build.
 pub fn document_data(validator: &Validator, options: &DocumentOptions<'_>) -> DocumentData {
@@ -309,12 +330,12 @@ pub fn document_data(validator: &Validator, options: &DocumentOptions<'_>) -> Do
     } else {
         options.answers
     };
-    let check = ValidateOptions::new(options.today).audience(options.audience);
     let (errors, statuses) = if blank {
         (Vec::new(), Vec::new())
     } else {
+        let check = ValidateOptions::new(options.today).audience(options.audience);
         (
-            validator.validate(answers, &check),
+            document_errors(validator, answers, options.audience, options.today),
             validator.completeness(answers, &check),
         )
     };
@@ -394,11 +415,38 @@ pub fn document_data(validator: &Validator, options: &DocumentOptions<'_>) -> Do
                 .iter()
                 .all(|section| section.status == Some(SectionState::Complete)),
         sections,
+        long_words: long_words(&values),
         values,
         answers: raw,
         errors,
     }
 }
+
+/// The words of [`LONG_WORD`] bytes or more in the texts of `values` (and of the entries of
+/// blocks in it), each once, in the order found.
+fn long_words(values: &Map<String, Value>) -> Vec<String> {
+    let mut found = BTreeSet::new();
+    let mut words = Vec::new();
+    let mut pending: Vec<&Value> = values.values().collect();
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::String(text) => {
+                for word in text.split_whitespace() {
+                    if word.len() >= LONG_WORD && found.insert(word) {
+                        words.push(word.to_owned());
+                    }
+                }
+            }
+            Value::Array(items) => pending.extend(items),
+            Value::Object(members) => pending.extend(members.values()),
+            _ => {}
+        }
+    }
+    words
+}
+
+/// How long a word is, in bytes, for [`DocumentData::long_words`].
+const LONG_WORD: usize = 20;
 
 fn messages(errors: &[ValidationError]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

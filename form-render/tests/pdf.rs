@@ -18,9 +18,9 @@ use std::time::Duration;
 
 use form_render::pdf::{Conformance, PdfError, PdfOptions, PdfRenderer, Template};
 use form_render::report::{
-    DocumentKind, DocumentOptions, NEEDS_COMPLETING, Submitted, document_data,
+    DocumentKind, DocumentOptions, NEEDS_COMPLETING, Submitted, document_data, document_errors,
 };
-use form_runtime::{Audience, Form, SectionState, ValidateOptions, Validator};
+use form_runtime::{Audience, ErrorCode, Form, SectionState, ValidateOptions, Validator};
 use serde_json::{Value, json};
 
 use examples::{Example, examples, examples_and_test_forms, today, workspace};
@@ -576,6 +576,82 @@ fn words_and_boxes(bytes: &[u8], name: &str) -> Vec<String> {
             Some(format!("{word} {}", numbers.join(" ")))
         })
         .collect()
+}
+
+#[test]
+fn only_a_preview_marks_errors_and_never_the_local_authoritys_own_answers() {
+    // The professional's advice carries the child's details, which the local authority filled
+    // in and locked for professionals: the record's, not errors for the professional to fix.
+    let example = example("senco-advice");
+    let validator = Validator::new(&example.form).unwrap();
+    let locked = validator.validate(
+        &example.answers,
+        &ValidateOptions::new(today()).audience(Audience::Professional),
+    );
+    assert!(locked.iter().any(|error| error.code == ErrorCode::Locked));
+    let mut answers = example.answers.clone();
+    answers["adviser_email"] = json!("not an email address");
+    let errors = document_errors(&validator, &answers, Audience::Professional, today());
+    let codes: Vec<ErrorCode> = errors.iter().map(|error| error.code).collect();
+    assert_eq!(codes, vec![ErrorCode::Email]);
+
+    let mut document = DocumentOptions::filled(Audience::Professional, today(), &answers);
+    let filled = text_of(
+        &render(&validator, &document, Template::Document).bytes,
+        "errors-filled",
+    );
+    document.kind = DocumentKind::Preview;
+    let preview = text_of(
+        &render(&validator, &document, Template::Document).bytes,
+        "errors-preview",
+    );
+    assert!(!filled.contains("Error:"), "a filled document marks errors");
+    assert_eq!(preview.matches("Error:").count(), 1, "{preview}");
+    assert!(!preview.contains("locked"));
+}
+
+#[test]
+fn long_words_wrap_inside_the_page_and_keep_their_text() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let email = "amy.chen.speechandlanguagetherapy@ealinghospitaltrust.nhs.uk";
+    let unbroken = format!("{}END", "Q".repeat(95));
+    let mut answers = example.answers.clone();
+    answers["professionals"][0]["professional_contact"] = json!(email);
+    answers["child_setting"] = json!(unbroken);
+    let data = document_data(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &answers),
+    );
+    assert!(data.long_words.contains(&email.to_owned()));
+    assert!(data.long_words.contains(&unbroken));
+
+    let pdf = render(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &answers),
+        Template::Document,
+    );
+    // A4 is 595.28 points wide, with margins of 2 cm (56.69 points).
+    let right_margin = 595.28 - 56.69;
+    for word in words_and_boxes(&pdf.bytes, "long-words") {
+        let fields: Vec<&str> = word.split(' ').collect();
+        let x_max: f64 = fields[fields.len() - 2].parse().unwrap();
+        assert!(x_max <= right_margin + 0.01, "runs off the page: {word}");
+    }
+    // Broken across lines, each word's text is still all there, with nothing added.
+    let text = text_of(&pdf.bytes, "long-words").replace(' ', "");
+    assert!(text.contains(email), "{email} is not printed whole");
+    assert!(
+        text.contains(&unbroken),
+        "the long answer is not printed whole"
+    );
+
+    // A document without long words has none to look for.
+    let data = document_data(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &json!({"child_first_name": "Leo"})),
+    );
+    assert_eq!(data.long_words, Vec::<String>::new());
 }
 
 #[test]

@@ -721,8 +721,8 @@ fn pdf(
         .audience
         .or_else(|| form.audiences.first().copied())
         .unwrap_or(Audience::La);
-    let check = ValidateOptions::new(request.today).audience(audience);
-    let errors = validator.validate(&answers, &check);
+    let errors =
+        form_render::report::document_errors(&validator, &answers, audience, request.today);
     if !errors.is_empty() {
         let _ = writeln!(
             err,

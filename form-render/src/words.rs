@@ -6,7 +6,7 @@ use form_runtime::{
     Choices, Comparison, DurationUnit, Element, Expr, ExprKind, Form, Input, Question, Rule,
     selectable, wording,
 };
-use serde_json::Value;
+use serde_json::{Number, Value};
 
 /// A rule as the sentence shown with a conditional question or section: "Only if you answered
 /// Yes to ‘Does the child have an EHC plan?’".
@@ -295,10 +295,17 @@ pub(crate) fn answer_text(form: &Form, question: &Question, answer: &Value) -> S
             .unwrap_or("")
             .to_owned(),
         (Input::Integer(input) | Input::Decimal(input), Value::Number(number)) => {
-            let mut text = input.prefix.clone().unwrap_or_default();
-            text.push_str(&number.to_string());
+            let prefix = input.prefix.as_deref().unwrap_or_default();
+            let mut text = prefix.to_owned();
+            text.push_str(&number_text(
+                number,
+                ["£", "$", "€"].contains(&prefix.trim()),
+            ));
             if let Some(suffix) = &input.suffix {
-                text.push(' ');
+                // "91.5%", but "3 hours a week".
+                if !suffix.starts_with('%') {
+                    text.push(' ');
+                }
                 text.push_str(suffix);
             }
             text
@@ -313,7 +320,73 @@ pub(crate) fn answer_text(form: &Form, question: &Question, answer: &Value) -> S
     }
 }
 
+/// A number as people read it: digits in groups of three from 10,000 (from 1,000 for `money`,
+/// with pence as two digits: 1,455.10), never an exponent, and 0 rather than -0.
+fn number_text(number: &Number, money: bool) -> String {
+    let text = match (number.as_i64(), number.as_u64(), number.as_f64()) {
+        (Some(whole), _, _) => whole.to_string(),
+        (None, Some(whole), _) => whole.to_string(),
+        (None, None, Some(value)) if money && value.fract() != 0.0 => format!("{value:.2}"),
+        // Display writes every digit of an f64, never an exponent.
+        (None, None, Some(value)) if value == 0.0 => "0".to_owned(),
+        (None, None, Some(value)) => value.to_string(),
+        (None, None, None) => number.to_string(),
+    };
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(digits) => ("-", digits),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = digits.split_at(digits.find('.').unwrap_or(digits.len()));
+    let grouped_from = if money { 4 } else { 5 };
+    if whole.len() < grouped_from || !whole.bytes().all(|byte| byte.is_ascii_digit()) {
+        return text;
+    }
+    let mut grouped = String::from(sign);
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped.push_str(fraction);
+    grouped
+}
+
 /// `2012-03-27` as 27 March 2012.
 pub(crate) fn uk_date(text: &str) -> Option<String> {
     wording::parse_date(text).map(wording::date)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Number;
+
+    use super::number_text;
+
+    fn text(json: &str, money: bool) -> String {
+        number_text(&serde_json::from_str::<Number>(json).unwrap(), money)
+    }
+
+    /// Numbers read as people write them: groups of three, pence as two digits, no exponent.
+    #[test]
+    fn numbers_are_written_as_people_write_them() {
+        for (json, money, expected) in [
+            ("1455", true, "1,455"),
+            ("1455.1", true, "1,455.10"),
+            ("16.5", true, "16.50"),
+            ("18", true, "18"),
+            ("1234567.891", true, "1,234,567.89"),
+            ("1455", false, "1455"),
+            ("10000", false, "10,000"),
+            ("-250000", false, "-250,000"),
+            ("91.5", false, "91.5"),
+            ("1e2", false, "100"),
+            ("-0", false, "0"),
+            ("-0.0", true, "0"),
+            ("1e-7", false, "0.0000001"),
+            ("18446744073709551616", false, "18,446,744,073,709,552,000"),
+        ] {
+            assert_eq!(text(json, money), expected, "{json}");
+        }
+    }
 }

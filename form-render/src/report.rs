@@ -885,7 +885,7 @@ fn guidance(input: &Input) -> Vec<String> {
             None => out.push("Tick all that apply".to_owned()),
         },
         Input::File(file) if !file.accept.is_empty() => {
-            out.push(format!("Accepted: {}", file.accept.join(", ")));
+            out.push(format!("Must be {}", wording::file_types(&file.accept)));
         }
         Input::NhsNumber(_) => out.push("10 digits".to_owned()),
         Input::Upn(_) => out.push("13 characters".to_owned()),

@@ -650,7 +650,7 @@ impl<'f> Builder<'f> {
             },
             Input::File(file) => QKind::File {
                 accept: file.accept.iter().map(|a| FileType::parse(a)).collect(),
-                accept_words: accept_words(&file.accept),
+                accept_words: crate::messages::file_types(&file.accept),
                 max_size: file.max_size_bytes.clone(),
                 min_files: file.min_files.clone(),
                 max_files: file.max_files.clone(),
@@ -839,39 +839,5 @@ fn answer_kind(input: &Input) -> AnswerKind {
         Input::Choice(_) => AnswerKind::Code,
         Input::MultiChoice(_) => AnswerKind::Codes,
         Input::File(_) | Input::PersonLookup => AnswerKind::Other,
-    }
-}
-
-/// "a PDF or DOCX" for messages.
-fn accept_words(accept: &[String]) -> String {
-    let words: Vec<String> = accept
-        .iter()
-        .map(|a| match a.strip_prefix('.') {
-            Some(extension) => extension.to_ascii_uppercase(),
-            None => match a.as_str() {
-                "application/pdf" => "PDF".to_owned(),
-                "image/*" => "image".to_owned(),
-                "image/jpeg" => "JPG".to_owned(),
-                "image/png" => "PNG".to_owned(),
-                "audio/*" => "audio file".to_owned(),
-                "video/*" => "video".to_owned(),
-                other => other
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(other)
-                    .to_ascii_uppercase(),
-            },
-        })
-        .collect();
-    let mut unique: Vec<String> = Vec::new();
-    for word in words {
-        if !unique.contains(&word) {
-            unique.push(word);
-        }
-    }
-    match unique.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }

@@ -163,6 +163,51 @@ pub fn number(value: f64) -> String {
     }
 }
 
+/// The file types a file question accepts, in words, with their article: "a PDF or DOCX", "an
+/// image" (`accept` as the form gives it: media types such as `image/*`, or extensions such as
+/// `.docx`).
+pub fn file_types(accept: &[String]) -> String {
+    let words: Vec<String> = accept
+        .iter()
+        .map(|a| match a.strip_prefix('.') {
+            Some(extension) => extension.to_ascii_uppercase(),
+            None => match a.as_str() {
+                "application/pdf" => "PDF".to_owned(),
+                "image/*" => "image".to_owned(),
+                "image/jpeg" => "JPG".to_owned(),
+                "image/png" => "PNG".to_owned(),
+                "audio/*" => "audio file".to_owned(),
+                "video/*" => "video".to_owned(),
+                other => other
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(other)
+                    .to_ascii_uppercase(),
+            },
+        })
+        .collect();
+    let mut unique: Vec<String> = Vec::new();
+    for word in words {
+        if !unique.contains(&word) {
+            unique.push(word);
+        }
+    }
+    let words = match unique.as_slice() {
+        [] => return String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    };
+    // "an image", "an MP3"; "a PDF", "a JPG".
+    let article = match words.chars().next() {
+        Some(
+            'a' | 'e' | 'i' | 'o' | 'u' | 'A' | 'E' | 'F' | 'H' | 'I' | 'L' | 'M' | 'N' | 'O' | 'R'
+            | 'S' | 'X',
+        ) => "an",
+        _ => "a",
+    };
+    format!("{article} {words}")
+}
+
 /// `count` things: "1 outcome", "3 outcomes", "2 entries".
 pub fn count(count: u32, thing: &str) -> String {
     let thing = lower_first(thing.trim());

@@ -896,7 +896,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                                 push!(
                                     ErrorCode::Accept,
                                     &None,
-                                    "The selected file must be a {accept_words}"
+                                    "The selected file must be {accept_words}"
                                 );
                             }
                             if let Some(max) = max_size

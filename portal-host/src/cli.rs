@@ -3,6 +3,7 @@
 //! Exit codes: 0 when the command succeeded (warnings allowed), 1 when a form has errors,
 //! 2 when a file cannot be read or written, or the command line is wrong.
 
+use std::borrow::Cow;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -734,7 +735,13 @@ fn pdf(
             }
         );
         for error in &errors {
-            let _ = writeln!(err, "  {}: {} [{}]", error.path, error.message, error.code);
+            let _ = writeln!(
+                err,
+                "  {}: {} [{}]",
+                terminal_safe(&error.path),
+                terminal_safe(&error.message),
+                error.code
+            );
         }
     }
     let mut document = DocumentOptions::filled(audience, request.today, &answers);
@@ -758,6 +765,23 @@ fn pdf(
     }
     write_file(request.out, &rendered.bytes, out)?;
     Ok(EXIT_OK)
+}
+
+/// `text` with its control characters written as escapes (`\u{1b}`), so that an answer's key
+/// printed on a terminal cannot move the cursor, recolour or clear it, nor hide a character.
+fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            safe.extend(c.escape_default());
+        } else {
+            safe.push(c);
+        }
+    }
+    Cow::Owned(safe)
 }
 
 fn explain(name: &str, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {

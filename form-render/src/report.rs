@@ -361,6 +361,17 @@ pub fn document_data(validator: &Validator, options: &DocumentOptions<'_>) -> Do
         .map(|status| (status.section.as_str(), status))
         .collect();
 
+    // Each question's label and each block's title, by id, for the sections' notices.
+    let mut titles: HashMap<&str, &str> = HashMap::new();
+    form.walk(&mut |element, _, _| match element {
+        Element::Question(question) => {
+            titles.insert(&question.id, &question.label);
+        }
+        Element::Repeat(repeat) => {
+            titles.insert(&repeat.id, &repeat.title);
+        }
+        Element::Content(_) => {}
+    });
     let form_reach = Reach::of_form(form, options.audience);
     let object = answers.as_object().cloned().unwrap_or_default();
     let mut sections = Vec::new();
@@ -387,10 +398,10 @@ pub fn document_data(validator: &Validator, options: &DocumentOptions<'_>) -> Do
                 Some(SectionState::Incomplete | SectionState::NotStarted)
             ),
             missing: status
-                .map(|status| messages(&status.missing))
+                .map(|status| messages(&titles, &status.missing))
                 .unwrap_or_default(),
             corrections: status
-                .map(|status| messages(&status.errors))
+                .map(|status| messages(&titles, &status.errors))
                 .unwrap_or_default(),
             elements,
         });
@@ -448,11 +459,30 @@ fn long_words(values: &Map<String, Value>) -> Vec<String> {
 /// How long a word is, in bytes, for [`DocumentData::long_words`].
 const LONG_WORD: usize = 20;
 
-fn messages(errors: &[ValidationError]) -> Vec<String> {
+/// The messages of a section's notice, each once. Away from its question, a message that does
+/// not name it ("Enter an answer", for a label put as a question) is given the question's
+/// label (or the block's title) first: "What is important to me – Enter an answer".
+fn messages(titles: &HashMap<&str, &str>, errors: &[ValidationError]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for error in errors {
-        if !out.contains(&error.message) {
-            out.push(error.message.clone());
+        // The id is the pointer's last segment that is not an entry's number (ids are unique
+        // in a form, and hold no `/` or `~`).
+        let id = error
+            .path
+            .rsplit('/')
+            .find(|segment| !segment.is_empty() && !segment.bytes().all(|b| b.is_ascii_digit()));
+        let title = id.and_then(|id| titles.get(id)).map(|title| title.trim());
+        let message = match title {
+            Some(title)
+                if !title.is_empty()
+                    && !error.message.to_lowercase().contains(&title.to_lowercase()) =>
+            {
+                format!("{title} – {}", error.message)
+            }
+            _ => error.message.clone(),
+        };
+        if !out.contains(&message) {
+            out.push(message);
         }
     }
     out

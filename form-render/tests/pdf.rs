@@ -611,6 +611,32 @@ fn only_a_preview_marks_errors_and_never_the_local_authoritys_own_answers() {
 }
 
 #[test]
+fn a_notice_names_each_question_its_message_does_not() {
+    // Both labels are put as questions, whose message ("Enter an answer") names neither.
+    let example = example("all-about-me");
+    let validator = Validator::new(&example.form).unwrap();
+    let mut answers = example.answers.clone();
+    let object = answers.as_object_mut().unwrap();
+    object.remove("me_like_admire");
+    object.remove("me_important_to");
+    let mut document = DocumentOptions::filled(Audience::La, today(), &answers);
+    document.kind = DocumentKind::Preview;
+    let data = document_data(&validator, &document);
+    let missing: Vec<&String> = data
+        .sections
+        .iter()
+        .flat_map(|section| &section.missing)
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "What people like and admire about me – Enter an answer",
+            "What is important to me – Enter an answer",
+        ]
+    );
+}
+
+#[test]
 fn long_words_wrap_inside_the_page_and_keep_their_text() {
     let example = example("parent-request");
     let validator = Validator::new(&example.form).unwrap();

@@ -81,8 +81,8 @@ impl<'f> Describe<'f> {
             ExprKind::Answer { question } => format!("the answer to {}", self.title(question)),
             ExprKind::Today => "today".to_owned(),
             ExprKind::Age { birth, on } => match on {
-                None => format!("the age from {}", self.value(birth)),
-                Some(on) => format!("the age from {} on {}", self.value(birth), self.value(on)),
+                None => format!("the age from {}", self.date(birth)),
+                Some(on) => format!("the age on {} from {}", self.date(on), self.date(birth)),
             },
             ExprKind::Count { block, filter } => match filter {
                 None => format!("the number of entries in {}", self.title(block)),
@@ -114,6 +114,15 @@ impl<'f> Describe<'f> {
         }
     }
 
+    /// A date in a rule: a question's title (‘Date of birth’) rather than "the answer to"
+    /// it.
+    fn date(&self, expr: &Expr) -> String {
+        match &expr.kind {
+            ExprKind::Answer { question } => self.title(question),
+            _ => self.value(expr),
+        }
+    }
+
     fn condition(&self, expr: &Expr) -> String {
         match &expr.kind {
             ExprKind::And { operands } => self.joined(operands, " and "),
@@ -127,7 +136,9 @@ impl<'f> Describe<'f> {
                 }
                 _ => format!("this is not so: {}", self.condition(operand)),
             },
-            ExprKind::Answered { question } => format!("you answered {}", self.title(question)),
+            ExprKind::Answered { question } => {
+                format!("you gave an answer to {}", self.title(question))
+            }
             // A yes/no question on its own: "you answered Yes to ‘…’".
             ExprKind::Answer { question } if self.is_yes_no(question) => {
                 format!("you answered Yes to {}", self.title(question))

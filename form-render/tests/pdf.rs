@@ -543,6 +543,8 @@ fn a_custom_template_reads_the_data_and_its_errors_are_located() {
             "{message}"
         );
         assert!(!message.contains("root:"), "{message}");
+        // Typst's command line's hint to adjust its `--root` means nothing here.
+        assert!(!message.contains("--root"), "{message}");
     }
 
     // A template without a title cannot claim PDF/UA-1; tagged only, it renders.

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use form_dsl::{Code, Compiled, Diagnostic, Options, SourceMap, compile};
 use form_runtime::{AnswerLimits, Audience, Form, ValidateOptions, Validator, parse_answers};
 
-use form_render::pdf::{Conformance, PdfOptions, PdfRenderer, Template};
+use form_render::pdf::{Conformance, PdfError, PdfOptions, PdfRenderer, Template};
 use form_render::report::{DocumentKind, DocumentOptions};
 use form_render::{HtmlRenderer, PageOptions};
 
@@ -756,9 +756,22 @@ fn pdf(
     };
     let rendered = PdfRenderer::new()
         .render(&validator, &document, &options)
-        .map_err(|source| CliError::Pdf {
-            path: request.template.unwrap_or(request.form).to_owned(),
-            source,
+        .map_err(|mut source| {
+            // Typst knows the template as `/main.typ`: name it as the user does.
+            if let (Some(path), PdfError::Template { diagnostics }) = (
+                request.template.filter(|_| template_text.is_some()),
+                &mut source,
+            ) {
+                for diagnostic in diagnostics {
+                    if diagnostic.file.as_deref() == Some("/main.typ") {
+                        diagnostic.file = Some(path.display().to_string());
+                    }
+                }
+            }
+            CliError::Pdf {
+                path: request.template.unwrap_or(request.form).to_owned(),
+                source,
+            }
         })?;
     for warning in &rendered.warnings {
         let _ = writeln!(err, "{warning}");

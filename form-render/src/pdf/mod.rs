@@ -523,10 +523,13 @@ fn diagnostics(world: &RenderWorld, list: &[SourceDiagnostic]) -> Vec<TemplateDi
                 line,
                 column,
                 message,
+                // Typst's command line has a `--root` argument; a template here has no root
+                // to adjust, and the hint would mislead.
                 hints: diagnostic
                     .hints
                     .iter()
                     .map(|hint| hint.v.to_string())
+                    .filter(|hint| !hint.contains("`--root`"))
                     .collect(),
             }
         })

@@ -97,4 +97,12 @@ fn a_form_json_of_another_format_version_is_refused_clearly() {
         Form::from_json("{not json"),
         Err(LoadError::Json(_))
     ));
+    for not_an_object in ["[]", "", "  42", "null"] {
+        let error = Form::from_json(not_an_object).unwrap_err();
+        assert!(matches!(error, LoadError::NotAnObject), "{not_an_object}");
+        assert_eq!(
+            error.to_string(),
+            "form.json is not a valid compiled form: it is not a JSON object (`{ ... }`)"
+        );
+    }
 }

@@ -115,6 +115,13 @@ impl Answers {
                 limit,
             });
         }
+        if text.trim().is_empty() {
+            return Err(AnswersError::Json {
+                message: "there is no text: answers are a JSON object, such as {}".to_owned(),
+                line: 1,
+                column: 1,
+            });
+        }
         if text.starts_with('\u{feff}') {
             return Err(AnswersError::Json {
                 message:
@@ -143,7 +150,8 @@ impl Answers {
                 AnswersError::Json {
                     message: plain(message),
                     line: error.line(),
-                    column: error.column(),
+                    // serde_json gives column 0 at the start of an empty line.
+                    column: error.column().max(1),
                 }
             })?;
         match answers.root().kind() {
@@ -773,7 +781,11 @@ pub fn parse_answers(text: &str, limits: &AnswerLimits) -> Result<Value, Answers
 /// serde_json's messages, in plainer words where they are obscure.
 fn plain(message: String) -> String {
     if message.starts_with("EOF while parsing") {
-        format!("the text ends too early ({message})")
+        "the text ends too early: a closing `}`, `]` or `\"`, or a value, is missing".to_owned()
+    } else if message == "key must be a string" {
+        "a key must be written in double quotes, such as \"name\"".to_owned()
+    } else if message == "trailing comma" {
+        "there is a comma after the last item of a list or object".to_owned()
     } else if message.contains("hex escape") || message.contains("surrogate") {
         format!(
             "{message}: a \\u escape must be a character, and \\uD800 to \\uDFFF come only in pairs"

@@ -8,6 +8,9 @@ pub enum LoadError {
     /// The text is not JSON, or not the shape of a compiled form.
     #[error("form.json is not a valid compiled form: {0}")]
     Json(#[from] serde_json::Error),
+    /// The text is not a JSON object, as every compiled form is.
+    #[error("form.json is not a valid compiled form: it is not a JSON object (`{{ ... }}`)")]
+    NotAnObject,
     /// The JSON has no `format_version` number.
     #[error("form.json has no format_version; it was not written by the SEND form compiler")]
     MissingFormatVersion,
@@ -33,6 +36,9 @@ impl Form {
         #[derive(serde::Deserialize)]
         struct Header {
             format_version: Option<serde_json::Value>,
+        }
+        if !json.trim_start().starts_with('{') {
+            return Err(LoadError::NotAnObject);
         }
         let header: Header = serde_json::from_str(json)?;
         let found = header

@@ -181,7 +181,7 @@ impl AudienceArg {
 
 fn parse_date(text: &str) -> Result<form_runtime::Date, String> {
     text.parse()
-        .map_err(|_| format!("`{text}` is not a date written YYYY-MM-DD"))
+        .map_err(|_| format!("`{text}` is not a real date written YYYY-MM-DD"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -330,16 +330,33 @@ pub fn run(
     }
 }
 
+/// An IO error in words, without the system's error number: "there is no such file", "it is
+/// a folder, not a file".
+fn io_words(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file".to_owned(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error ") {
+                Some(at) => text[..at].to_owned(),
+                None => text,
+            }
+        }
+    }
+}
+
 /// Operational failures: files that cannot be read or written.
 #[derive(Debug, thiserror::Error)]
 enum CliError {
-    #[error("cannot read `{path}`: {source}")]
+    #[error("cannot read `{path}`: {}", io_words(.source))]
     Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot write `{path}`: {source}")]
+    #[error("cannot write `{path}`: {}", io_words(.source))]
     Write {
         path: PathBuf,
         #[source]

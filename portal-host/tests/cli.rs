@@ -130,7 +130,7 @@ fn check_of_a_missing_file_exits_2_and_checks_the_others() {
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(
-        err.contains("error: cannot read `no/such/file.form`: No such file or directory"),
+        err.contains("error: cannot read `no/such/file.form`: there is no such file"),
         "{err}"
     );
     assert!(err.contains("examples/ersa.form: no problems"), "{err}");

@@ -791,7 +791,12 @@ fn pdf(
             }
         })?;
     for warning in &rendered.warnings {
-        let _ = writeln!(err, "{warning}");
+        // A warning about the data (a character the fonts cannot show) is about the answers.
+        let mut warning = warning.clone();
+        if warning.file.as_deref() == Some("/data.json") {
+            warning.file = Some(request.answers.display().to_string());
+        }
+        let _ = writeln!(err, "{}", terminal_safe(&warning.to_string()));
     }
     write_file(request.out, &rendered.bytes, out)?;
     Ok(EXIT_OK)

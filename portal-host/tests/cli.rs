@@ -327,7 +327,7 @@ fn pdf_renders_any_answers_that_parse_and_lists_their_errors() {
     let answers = dir.join("half.json");
     std::fs::write(
         &answers,
-        r#"{"child_first_name": "Amara", "child_postcode": "nope", "\u001b[2Jhidden\u0000key": 1}"#,
+        r#"{"child_first_name": "Amara \u0628", "child_postcode": "nope", "\u001b[2Jhidden\u0000key": 1}"#,
     )
     .unwrap();
     let output = sendform(&[
@@ -348,6 +348,15 @@ fn pdf_renders_any_answers_that_parse_and_lists_their_errors() {
     assert!(err.contains("(rendered all the same)"), "{err}");
     assert!(err.contains("/child_postcode: Enter the"), "{err}");
     assert!(err.contains("[required]"), "{err}");
+    // A character the fonts cannot show is the answers' warning, not an internal file's.
+    let warning = format!(
+        "{}: warning: the document's font cannot show ",
+        answers.display()
+    );
+    assert!(
+        err.contains(&warning) && err.contains("ب (U+0628)"),
+        "{err}"
+    );
     // A key's control characters are printed as escapes, never sent to the terminal.
     assert!(err.contains("/\\u{1b}[2Jhidden\\u{0}key: "), "{err}");
     assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");

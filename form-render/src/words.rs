@@ -338,8 +338,9 @@ fn number_text(number: &Number, money: bool) -> String {
         (Some(whole), _, _) => whole.to_string(),
         (None, Some(whole), _) => whole.to_string(),
         (None, None, Some(value)) if money && value.fract() != 0.0 => format!("{value:.2}"),
+        // Also -0.0.
+        (None, None, Some(0.0)) => "0".to_owned(),
         // Display writes every digit of an f64, never an exponent.
-        (None, None, Some(value)) if value == 0.0 => "0".to_owned(),
         (None, None, Some(value)) => value.to_string(),
         (None, None, None) => number.to_string(),
     };

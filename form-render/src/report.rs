@@ -116,8 +116,8 @@ pub struct DocumentData {
     /// none for a blank form).
     pub errors: Vec<ValidationError>,
     /// The words of 20 bytes or more in the answers shown (email and web addresses, file
-    /// names, references), each once, in order: a template breaks them where a narrow column
-    /// needs it (`breakable` in `/sendform.typ`), and need look for none when there are none.
+    /// names, references), each once: a template breaks them where a narrow column needs it
+    /// (`breakable` in `/sendform.typ`), and need look for none when there are none.
     pub long_words: Vec<String>,
 }
 
@@ -434,11 +434,12 @@ pub fn document_data(validator: &Validator, options: &DocumentOptions<'_>) -> Do
 }
 
 /// The words of [`LONG_WORD`] bytes or more in the texts of `values` (and of the entries of
-/// blocks in it), each once, in the order found.
+/// blocks in it), each once, in the order `values` holds them.
 fn long_words(values: &Map<String, Value>) -> Vec<String> {
     let mut found = BTreeSet::new();
     let mut words = Vec::new();
-    let mut pending: Vec<&Value> = values.values().collect();
+    // A stack of what is still to read, the next on top.
+    let mut pending: Vec<&Value> = values.values().rev().collect();
     while let Some(value) = pending.pop() {
         match value {
             Value::String(text) => {
@@ -448,8 +449,8 @@ fn long_words(values: &Map<String, Value>) -> Vec<String> {
                     }
                 }
             }
-            Value::Array(items) => pending.extend(items),
-            Value::Object(members) => pending.extend(members.values()),
+            Value::Array(items) => pending.extend(items.iter().rev()),
+            Value::Object(members) => pending.extend(members.values().rev()),
             _ => {}
         }
     }

@@ -591,20 +591,8 @@ impl Builder<'_> {
     /// recursion, and `form.json` is read back with a bound on its nesting.
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
         let span = span_of(&pair);
-        // Pest's Pratt parser recurses once for each prefix operator: a long run of them is
-        // refused before it starts.
-        let mut run = 0;
-        let mut longest = 0;
-        for token in pair.clone().into_inner() {
-            run = match token.as_rule() {
-                Rule::op_not | Rule::op_neg => run + 1,
-                _ => 0,
-            };
-            longest = longest.max(run);
-        }
-        let built = (longest <= self.max_nesting).then(|| self.expr_depth(pair));
-        match built {
-            Some((expr, depth)) if depth <= self.max_nesting => expr,
+        match self.expr_depth(pair) {
+            (expr, depth) if depth <= self.max_nesting => expr,
             _ => {
                 self.diagnostics.push(
                     Diagnostic::new(
@@ -627,8 +615,27 @@ impl Builder<'_> {
         }
     }
 
-    /// An expression and how deep it nests (a name or a number: 1).
+    /// An expression and how deep it nests (a name or a number: 1), or `usize::MAX` for a
+    /// run of prefix operators longer than the limit, which is not parsed at all: pest's Pratt
+    /// parser recurses once for each of them.
     fn expr_depth(&mut self, pair: Pair<'_, Rule>) -> (Expr, usize) {
+        let mut run = 0;
+        for token in pair.clone().into_inner() {
+            run = match token.as_rule() {
+                Rule::op_not | Rule::op_neg => run + 1,
+                _ => 0,
+            };
+            if run > self.max_nesting {
+                let kind = ExprKind::Bool(true);
+                return (
+                    Expr {
+                        kind,
+                        span: span_of(&pair),
+                    },
+                    usize::MAX,
+                );
+            }
+        }
         // The span is built from the operands' spans, which are exact.
         PRATT
             .map_primary(|primary| self.primary(primary))
@@ -644,7 +651,7 @@ impl Builder<'_> {
                     kind: ExprKind::Unary(kind, Box::new(operand)),
                     span,
                 };
-                (expr, depth + 1)
+                (expr, depth.saturating_add(1))
             })
             .map_infix(|(left, left_depth), op, (right, right_depth)| {
                 let op = match op.as_rule() {
@@ -668,7 +675,7 @@ impl Builder<'_> {
                     kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
                     span,
                 };
-                (expr, left_depth.max(right_depth) + 1)
+                (expr, left_depth.max(right_depth).saturating_add(1))
             })
             .parse(pair.into_inner())
     }
@@ -723,7 +730,7 @@ impl Builder<'_> {
                 ExprKind::Bool(false)
             }
         };
-        (Expr { kind, span }, inner_depth + 1)
+        (Expr { kind, span }, inner_depth.saturating_add(1))
     }
 }
 

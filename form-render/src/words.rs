@@ -344,24 +344,7 @@ fn number_text(number: &Number, money: bool) -> String {
         (None, None, Some(value)) => value.to_string(),
         (None, None, None) => number.to_string(),
     };
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(digits) => ("-", digits),
-        None => ("", text.as_str()),
-    };
-    let (whole, fraction) = digits.split_at(digits.find('.').unwrap_or(digits.len()));
-    let grouped_from = if money { 4 } else { 5 };
-    if whole.len() < grouped_from || !whole.bytes().all(|byte| byte.is_ascii_digit()) {
-        return text;
-    }
-    let mut grouped = String::from(sign);
-    for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped.push_str(fraction);
-    grouped
+    wording::grouped(&text, if money { 4 } else { 5 })
 }
 
 /// `2012-03-27` as 27 March 2012.

@@ -154,13 +154,38 @@ fn lower_first(text: &str) -> String {
     }
 }
 
-/// A number as people write it: `5`, not `5.0`.
+/// A number as people write it: `5`, not `5.0`; `10,000`, with its digits grouped from five
+/// of them (so that a year stays 2026).
 pub fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
+    let text = if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
         format!("{value}")
+    };
+    grouped(&text, 5)
+}
+
+/// `number`, a number written out in digits (`-1234567.5`), with the digits before its point
+/// in groups of three (`-1,234,567.5`) when there are `from` of them or more; any other text
+/// as it is.
+pub fn grouped(number: &str, from: usize) -> String {
+    let (sign, digits) = match number.strip_prefix('-') {
+        Some(digits) => ("-", digits),
+        None => ("", number),
+    };
+    let (whole, fraction) = digits.split_at(digits.find('.').unwrap_or(digits.len()));
+    if whole.len() < from || !whole.bytes().all(|byte| byte.is_ascii_digit()) {
+        return number.to_owned();
     }
+    let mut out = String::from(sign);
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out.push_str(fraction);
+    out
 }
 
 /// The file types a file question accepts, in words, with their article: "a PDF or DOCX", "an
@@ -307,5 +332,8 @@ mod tests {
         assert_eq!(size(10 << 20), "10MB");
         assert_eq!(number(5.0), "5");
         assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(2026.0), "2026");
+        assert_eq!(number(10000.0), "10,000");
+        assert_eq!(number(-250000.5), "-250,000.5");
     }
 }

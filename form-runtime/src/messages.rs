@@ -165,9 +165,8 @@ pub fn number(value: f64) -> String {
     grouped(&text, 5)
 }
 
-/// `number`, a number written out in digits (`-1234567.5`), with the digits before its point
-/// in groups of three (`-1,234,567.5`) when there are `from` of them or more; any other text
-/// as it is.
+/// A number written out in digits (`-1234567.5`), with the digits before its point in groups
+/// of three (`-1,234,567.5`) when there are `from` of them or more; any other text as it is.
 pub fn grouped(number: &str, from: usize) -> String {
     let (sign, digits) = match number.strip_prefix('-') {
         Some(digits) => ("-", digits),

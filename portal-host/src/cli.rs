@@ -12,7 +12,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use form_dsl::{Code, Compiled, Diagnostic, Options, SourceMap, compile};
 use form_runtime::{AnswerLimits, Audience, Form, ValidateOptions, Validator, parse_answers};
 
-use form_render::pdf::{Conformance, PdfError, PdfOptions, PdfRenderer, Template};
+use form_render::pdf::{
+    Conformance, PdfError, PdfOptions, PdfRenderer, Template, TemplateDiagnostic,
+};
 use form_render::report::{DocumentKind, DocumentOptions};
 use form_render::{HtmlRenderer, PageOptions};
 
@@ -780,9 +782,7 @@ fn pdf(
                 &mut source,
             ) {
                 for diagnostic in diagnostics {
-                    if diagnostic.file.as_deref() == Some("/main.typ") {
-                        diagnostic.file = Some(path.display().to_string());
-                    }
+                    rename_file(diagnostic, "/main.typ", path);
                 }
             }
             CliError::Pdf {
@@ -793,13 +793,18 @@ fn pdf(
     for warning in &rendered.warnings {
         // A warning about the data (a character the fonts cannot show) is about the answers.
         let mut warning = warning.clone();
-        if warning.file.as_deref() == Some("/data.json") {
-            warning.file = Some(request.answers.display().to_string());
-        }
+        rename_file(&mut warning, "/data.json", request.answers);
         let _ = writeln!(err, "{}", terminal_safe(&warning.to_string()));
     }
     write_file(request.out, &rendered.bytes, out)?;
     Ok(EXIT_OK)
+}
+
+/// Names the file of `diagnostic` as the user does (`path`) when Typst names it `virtual_file`.
+fn rename_file(diagnostic: &mut TemplateDiagnostic, virtual_file: &str, path: &Path) {
+    if diagnostic.file.as_deref() == Some(virtual_file) {
+        diagnostic.file = Some(path.display().to_string());
+    }
 }
 
 /// `text` with its control characters written as escapes (`\u{1b}`), so that an answer's key

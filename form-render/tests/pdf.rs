@@ -581,6 +581,26 @@ fn words_and_boxes(bytes: &[u8], name: &str) -> Vec<String> {
 }
 
 #[test]
+fn an_answer_whose_rule_reads_an_answer_in_error_is_printed_not_dropped() {
+    // "Yes" is not a yes/no answer: whether the looked-after status applies cannot be told
+    // until it is corrected, so the status given is printed (and the preview marks the error).
+    let example = example("ehc-plan");
+    let validator = Validator::new(&example.form).unwrap();
+    let printed = |lac: Value| {
+        let mut answers = example.answers.clone();
+        answers["lac"] = lac;
+        answers["lac_status"] = json!("S31_FULL");
+        let data = document_data(
+            &validator,
+            &DocumentOptions::filled(Audience::La, today(), &answers),
+        );
+        serde_json::to_string(&data.sections).unwrap()
+    };
+    assert!(printed(json!("Yes")).contains("Section 31 full care order"));
+    assert!(!printed(json!(false)).contains("Section 31 full care order"));
+}
+
+#[test]
 fn only_a_preview_marks_errors_and_never_the_local_authoritys_own_answers() {
     // The professional's advice carries the child's details, which the local authority filled
     // in and locked for professionals: the record's, not errors for the professional to fix.

@@ -60,6 +60,12 @@ impl Val<'_> {
     }
 }
 
+/// How many parts [`Eval::undecided`] may look at, at most, for one answer.
+const UNDECIDED_STEPS: u32 = 10_000;
+
+/// The parts [`Eval::undecided`] may still look at.
+type Steps = Cell<u32>;
+
 /// The memo of one element's visibility in one frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Vis {
@@ -286,6 +292,129 @@ impl<'v> Eval<'v> {
             memo.set(if holds { Vis::Shown } else { Vis::Hidden });
         }
         holds
+    }
+
+    /// Whether `node`, hidden in `frame`, is hidden only for want of a correct answer: a rule
+    /// that hides it (its section's, its block's or its own) reads an answer that has an error
+    /// of its own (a code outside its list, text where a number belongs), or reads a part that
+    /// is itself undecided. Until that answer is corrected nobody can tell whether `node`
+    /// applies, so its answer is neither an error nor dropped: the part counts as shown and not
+    /// required. Worked out only for hidden parts with an answer, which are rare.
+    pub(crate) fn undecided(&self, frame: &Frame<'_, '_>, node: usize) -> bool {
+        self.undecided_within(frame, node, &Cell::new(UNDECIDED_STEPS))
+    }
+
+    /// [`Eval::undecided`] for section `index`, hidden.
+    pub(crate) fn section_undecided(&self, root: &Frame<'_, '_>, index: usize) -> bool {
+        self.section_undecided_within(root, index, &Cell::new(UNDECIDED_STEPS))
+    }
+
+    fn section_undecided_within(&self, root: &Frame<'_, '_>, index: usize, steps: &Steps) -> bool {
+        self.v.sections[index]
+            .visible
+            .as_ref()
+            .is_some_and(|rule| self.reads_undecided(root, rule, steps))
+    }
+
+    fn undecided_within(&self, frame: &Frame<'_, '_>, node: usize, steps: &Steps) -> bool {
+        // A form whose rules meet again and again (or, in a hand-written `form.json`, in a
+        // loop) runs out of steps: its hidden parts then stay hidden.
+        if steps.get() == 0 {
+            return false;
+        }
+        steps.set(steps.get() - 1);
+        let data = &self.v.nodes[node];
+        match (data.block, frame.parent) {
+            (Some(block), Some(parent)) => {
+                if !self.visible(parent, block) {
+                    return self.undecided_within(parent, block, steps);
+                }
+            }
+            (Some(_), None) => return false,
+            (None, _) => {
+                let root = root(frame);
+                if !self.section_visible(root, data.section) {
+                    return self.section_undecided_within(root, data.section, steps);
+                }
+            }
+        }
+        data.visible
+            .as_ref()
+            .is_some_and(|rule| self.reads_undecided(frame, rule, steps))
+    }
+
+    /// Whether `expr` reads an answer with an error of its own, or an undecided part.
+    fn reads_undecided(&self, frame: &Frame<'_, '_>, expr: &CExpr, steps: &Steps) -> bool {
+        let reads = |expr: &CExpr| self.reads_undecided(frame, expr, steps);
+        match expr {
+            CExpr::Bool(_)
+            | CExpr::Num(_)
+            | CExpr::Str(_)
+            | CExpr::Date(_)
+            | CExpr::Today
+            | CExpr::Duration(..) => false,
+            CExpr::Answer(node) | CExpr::Answered(node) | CExpr::Simple(node, _) => {
+                self.doubtful(frame, *node, steps)
+            }
+            CExpr::Not(operand) | CExpr::Neg(operand) => reads(operand),
+            CExpr::And(operands) | CExpr::Or(operands) => operands.iter().any(reads),
+            CExpr::Compare(_, left, right, _)
+            | CExpr::Includes(left, right, _)
+            | CExpr::Arith(_, left, right) => reads(left) || reads(right),
+            CExpr::In(value, list, _) => reads(value) || list.iter().any(reads),
+            CExpr::Age(birth, on) => reads(birth) || on.as_deref().is_some_and(reads),
+            CExpr::Count(block, inner) => {
+                self.doubtful(frame, *block, steps)
+                    || inner.as_deref().is_some_and(|inner| {
+                        self.entry_reads_undecided(frame, *block, inner, steps)
+                    })
+            }
+            CExpr::Any(block, inner) | CExpr::All(block, inner) => {
+                self.doubtful(frame, *block, steps)
+                    || self.entry_reads_undecided(frame, *block, inner, steps)
+            }
+        }
+    }
+
+    /// Whether `inner`, read in an entry of `block`, reads an answer with an error of its own.
+    fn entry_reads_undecided(
+        &self,
+        frame: &Frame<'_, '_>,
+        block: usize,
+        inner: &CExpr,
+        steps: &Steps,
+    ) -> bool {
+        let mut found = false;
+        self.entries(frame, block, &mut |entry| {
+            found = self.reads_undecided(entry, inner, steps);
+            !found
+        });
+        found
+    }
+
+    /// Whether the answer to `node`, as a rule in `frame` reads it, is in doubt: shown with an
+    /// error of its own, or hidden and undecided.
+    fn doubtful(&self, frame: &Frame<'_, '_>, node: usize, steps: &Steps) -> bool {
+        let Some(holder) = self.frame_of(frame, node) else {
+            return false;
+        };
+        let Some(slot) = self.v.nodes[node]
+            .slot
+            .and_then(|slot| holder.slots.get(slot))
+        else {
+            return false;
+        };
+        let Some(value) = holder.answer(slot) else {
+            return false;
+        };
+        if slot.blank {
+            return false;
+        }
+        if self.visible(holder, node) {
+            crate::validate::has_errors_of_its_own(self, holder, node, value)
+        } else {
+            self.undecided_within(holder, node, steps)
+        }
     }
 
     /// The effective answer to `node` seen from `frame`: present, shown and not empty.

@@ -14,6 +14,12 @@ use crate::eval::{Eval, Frame};
 use crate::validate::{Mode, Seg, ValidateOptions, pointer};
 
 /// Which sections and elements are shown for some answers.
+///
+/// A part that the rules hide only because an answer they read has an error of its own (a
+/// code outside its list, a number over its maximum) is *undecided*: nobody can tell whether
+/// it applies until that answer is corrected. When it has an answer, it is shown (and listed as
+/// undecided), so that what was given for it is kept, checked and printed in the meantime;
+/// validation does not require it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Visibility {
     /// Each section's id and whether it is shown, in order.
@@ -22,6 +28,10 @@ pub struct Visibility {
     /// block are listed for each of its entries (`/outcomes/0/team`), and only when the block
     /// is shown; content is listed under its id.
     pub elements: Vec<(String, bool)>,
+    /// The ids of the sections that are shown only because they are undecided.
+    pub undecided_sections: Vec<String>,
+    /// The JSON Pointers of the elements that are shown only because they are undecided.
+    pub undecided_elements: Vec<String>,
 }
 
 impl Visibility {
@@ -88,12 +98,25 @@ impl Validator {
         let mut out = Visibility {
             sections: Vec::new(),
             elements: Vec::new(),
+            undecided_sections: Vec::new(),
+            undecided_elements: Vec::new(),
         };
         let mut path = Vec::new();
         for (index, section) in self.sections.iter().enumerate() {
-            out.sections
-                .push((section.id.clone(), ev.section_visible(&root, index)));
-            self.visibility_of(&ev, &root, &section.elements, &mut path, &mut out.elements);
+            let undecided = !ev.section_visible(&root, index)
+                && section
+                    .elements
+                    .iter()
+                    .any(|&node| answered(&root, self.nodes[node].slot))
+                && ev.section_undecided(&root, index);
+            if undecided {
+                out.undecided_sections.push(section.id.clone());
+            }
+            out.sections.push((
+                section.id.clone(),
+                undecided || ev.section_visible(&root, index),
+            ));
+            self.visibility_of(&ev, &root, &section.elements, &mut path, &mut out);
         }
         out
     }
@@ -104,13 +127,19 @@ impl Validator {
         frame: &Frame<'a, '_>,
         elements: &'a [usize],
         path: &mut Vec<Seg<'a>>,
-        out: &mut Vec<(String, bool)>,
+        out: &mut Visibility,
     ) {
         for &index in elements {
             let node = &self.nodes[index];
             path.push(Seg::Key(&node.id));
-            let shown = ev.visible(frame, index);
-            out.push((pointer(path), shown));
+            let undecided = !ev.visible(frame, index)
+                && answered(frame, node.slot)
+                && ev.undecided(frame, index);
+            if undecided {
+                out.undecided_elements.push(pointer(path));
+            }
+            let shown = undecided || ev.visible(frame, index);
+            out.elements.push((pointer(path), shown));
             if let (true, NodeKind::Repeat { level, .. }, Some(slot)) =
                 (shown, &node.kind, node.slot)
                 && let Some(entries) = frame.value(slot).and_then(Answer::items)
@@ -195,7 +224,8 @@ impl Validator {
 
     /// A tidied copy of `answers`: text trimmed, empty answers (blank text, empty lists,
     /// null) dropped, and answers to questions that the other answers now hide dropped, as
-    /// when a parent changes an earlier answer. Keys the form does not know are kept (the
+    /// when a parent changes an earlier answer (but not while a rule that hides them reads an
+    /// answer with an error of its own: see [`Visibility`]). Keys the form does not know are kept (the
     /// validation reports them; nothing is lost silently). Answers that are not an object, or
     /// too large to read, are returned unchanged.
     pub fn normalize(&self, answers: &(impl AsAnswers + ?Sized), today: Date) -> Value {
@@ -227,7 +257,7 @@ impl Validator {
                 out.insert(key.to_owned(), value.to_value());
                 continue;
             };
-            if value.is_blank() || !ev.visible(frame, index) {
+            if value.is_blank() || !(ev.visible(frame, index) || ev.undecided(frame, index)) {
                 continue;
             }
             let tidied = match (&self.nodes[index].kind, value.as_str(), value.items()) {
@@ -251,6 +281,12 @@ impl Validator {
         }
         out
     }
+}
+
+/// Whether `frame` holds an answer, not empty, in `slot`.
+fn answered(frame: &Frame<'_, '_>, slot: Option<usize>) -> bool {
+    slot.and_then(|slot| frame.slots.get(slot))
+        .is_some_and(|slot| !slot.blank && frame.answer(slot).is_some())
 }
 
 /// `answers`, or none (an empty object) when they are too large to read.

@@ -177,6 +177,28 @@ impl Sink for First {
     }
 }
 
+/// [`First`], for [`has_errors_of_its_own`]: a type of its own, so that the walk's check of an
+/// answer, called there too, stays in line in the walk of [`Validator::is_valid`].
+#[derive(Debug, Default)]
+struct Probe(First);
+
+impl Sink for Probe {
+    fn stopped(&self) -> bool {
+        self.0.stopped()
+    }
+
+    fn push(
+        &mut self,
+        section: Option<usize>,
+        path: &[Seg<'_>],
+        code: ErrorCode,
+        check: Option<&str>,
+        message: impl FnOnce() -> String,
+    ) {
+        self.0.push(section, path, code, check, message);
+    }
+}
+
 impl Validator {
     /// Every error in `answers`, in document order (then unknown keys).
     pub fn validate(
@@ -234,6 +256,39 @@ impl Validator {
         walker.run(answers.root());
         let Collect { errors, sections } = walker.sink;
         sections.unwrap_or_default().into_iter().zip(errors)
+    }
+}
+
+/// Whether `value`, the answer to element `node` in `frame`, has an error of its own: its type,
+/// format, list or limits (not whether it is required, shown or for the audience). Rules that
+/// read such an answer cannot be decided ([`Eval::undecided`]).
+pub(crate) fn has_errors_of_its_own(
+    ev: &Eval<'_>,
+    frame: &Frame<'_, '_>,
+    node: usize,
+    value: Answer<'_>,
+) -> bool {
+    let v = ev.v;
+    let data = &v.nodes[node];
+    match &data.kind {
+        NodeKind::Content => false,
+        NodeKind::Repeat { .. } => value
+            .items()
+            .is_none_or(|mut entries| entries.any(|entry| entry.kind() != Kind::Object)),
+        NodeKind::Question(kind) => {
+            let mut walker = Walker {
+                ev: Eval::new(v, ev.today),
+                sink: Probe::default(),
+                path: Vec::new(),
+                spare: Vec::new(),
+                node,
+                item: None,
+                draft: true,
+                audience: None,
+            };
+            walker.answer(frame, data, kind, value);
+            walker.sink.0.failed
+        }
     }
 }
 
@@ -347,9 +402,6 @@ impl<'a, S: Sink> Walker<'a, S> {
         container_shown: bool,
     ) {
         let index = step.node as usize;
-        let v = self.ev.v;
-        let node = &v.nodes[index];
-        let wording = &node.wording;
         // Errors found below are reported at this question's path, in its section (see
         // `report`).
         self.node = index;
@@ -361,12 +413,21 @@ impl<'a, S: Sink> Walker<'a, S> {
         // A question without a rule of its own is shown with its section or entry; a rule is
         // evaluated (and remembered for the rules that read the question).
         let shown = container_shown && (!step.rule || self.ev.rule_holds(frame, index));
-        if !shown {
-            if value.is_some() {
-                self.hidden_answered();
-            }
+        let mut undecided = None;
+        let value = if shown {
+            value
+        } else if value.is_some()
+            && let Some(draft) = self.hidden_answered(frame, index)
+        {
+            // Whether it applies is undecided: its answer is checked as in a draft.
+            undecided = Some(draft);
+            value.filter(|_| !blank)
+        } else {
             return;
-        }
+        };
+        let v = self.ev.v;
+        let node = &v.nodes[index];
+        let wording = &node.wording;
         match &node.kind {
             NodeKind::Content => {}
             NodeKind::Question(kind) => match value {
@@ -386,6 +447,9 @@ impl<'a, S: Sink> Walker<'a, S> {
                 Some(value) => self.answer(frame, node, kind, value),
             },
             NodeKind::Repeat { .. } => self.block(frame, index, value),
+        }
+        if let Some(draft) = undecided {
+            self.draft = draft;
         }
     }
 
@@ -414,15 +478,24 @@ impl<'a, S: Sink> Walker<'a, S> {
         true
     }
 
+    /// Element `index`, hidden, has an answer: an error, unless the rules cannot yet tell
+    /// whether it applies ([`Eval::undecided`]). Its answer is then checked as in a draft
+    /// (what is answered must be right, and nothing is required): the walk is put in draft
+    /// mode, and what it was in is returned.
     #[cold]
-    fn hidden_answered(&mut self) {
-        let wording = &self.ev.v.nodes[self.node].wording;
+    #[inline(never)]
+    fn hidden_answered(&mut self, frame: &Frame<'a, '_>, index: usize) -> Option<bool> {
+        if self.ev.undecided(frame, index) {
+            return Some(std::mem::replace(&mut self.draft, true));
+        }
+        let wording = &self.ev.v.nodes[index].wording;
         self.report(ErrorCode::HiddenAnswered, || {
             format!(
                 "Remove the answer to {}: it does not apply, given the other answers",
                 wording.quoted()
             )
         });
+        None
     }
 
     /// Checks the answer to repeating block `index`, shown: its number of entries and each

@@ -270,6 +270,71 @@ fn visibility_is_per_block_entry() {
 }
 
 #[test]
+fn an_answer_in_error_leaves_the_parts_its_rules_hide_undecided() {
+    let validator = validator();
+    let today = support::today();
+    let options = ValidateOptions::new(today);
+    let check = |answers: &Value| describe(&validator, answers, &options);
+
+    // "Yes" is not a yes/no answer, so nobody can tell whether the year group (shown when the
+    // child attends school) and the school (shown from Year 1) apply: their answers are kept
+    // and checked as in a draft, and only the answer in error is reported.
+    let attends_yes = changed(json!({"attends": "Yes"}));
+    assert_eq!(
+        check(&attends_yes),
+        "  /attends wrong_type The answer must be true or false, not text"
+    );
+    let visibility = validator.visibility(&attends_yes, today);
+    assert_eq!(visibility.element("/year"), Some(true));
+    assert_eq!(visibility.element("/school"), Some(true));
+    assert_eq!(visibility.undecided_elements, ["/year", "/school"]);
+    assert!(visibility.undecided_sections.is_empty());
+    let normalized = validator.normalize(&attends_yes, today);
+    assert_eq!(normalized["year"], "Y2");
+    assert_eq!(normalized["school"], "Hillside Primary");
+    // Unanswered, an undecided part is hidden and not required.
+    let without_year = changed(json!({"attends": "Yes", "year": null, "school": null}));
+    assert_eq!(
+        validator.visibility(&without_year, today).element("/year"),
+        Some(false)
+    );
+    assert_eq!(
+        check(&without_year),
+        "  /attends wrong_type The answer must be true or false, not text"
+    );
+
+    // What an undecided part holds must still be right: a year group outside the list is an
+    // error, and the school, whose rule reads it, is undecided in turn.
+    assert_eq!(
+        check(&changed(json!({"attends": "Yes", "year": "Y9"}))),
+        "  /attends wrong_type The answer must be true or false, not text\n  \
+         /year choice Select the year group from the list"
+    );
+
+    // In a block's entry: a team outside the list leaves the entry's detail and the note for
+    // schools (shown when any entry is for schools) undecided.
+    let team_in_error = changed(json!({
+        "outcomes": [{"team": "SCHOOL", "detail": "Reads a short book"}],
+        "schools_note": "See outcome 1"
+    }));
+    assert_eq!(
+        check(&team_in_error),
+        "  /outcomes/0/team choice Select the team from the list"
+    );
+    let visibility = validator.visibility(&team_in_error, today);
+    assert_eq!(visibility.element("/outcomes/0/detail"), Some(true));
+    assert_eq!(visibility.element("/schools_note"), Some(true));
+
+    // Once the answers are right, the rules decide again: what they hide is an error to answer.
+    let not_attending = changed(json!({"attends": false}));
+    assert!(check(&not_attending).contains("/year hidden_answered"));
+    assert!(check(&not_attending).contains("/school hidden_answered"));
+    // A hidden part is decided when the rule's answer is right, whatever else is wrong.
+    let other_error = changed(json!({"attends": false, "siblings": "two"}));
+    assert!(check(&other_error).contains("/year hidden_answered"));
+}
+
+#[test]
 fn completeness_per_section() {
     let validator = validator();
     let options = ValidateOptions::new(support::today());

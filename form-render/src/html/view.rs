@@ -218,8 +218,9 @@ impl<'a> Context<'a> {
                 },
             );
         }
-        let Visibility { sections, elements } =
-            validator.visibility(options.answers, options.today);
+        let Visibility {
+            sections, elements, ..
+        } = validator.visibility(options.answers, options.today);
         Context {
             form,
             options,

@@ -142,9 +142,8 @@ enum Command {
         /// Who submitted the answers, stated in the document.
         #[arg(long)]
         submitted_by: Option<String>,
-        /// When they were submitted, as YYYY-MM-DD (default: today, when --submitted-by is
-        /// given).
-        #[arg(long, value_parser = parse_date)]
+        /// When they were submitted, as YYYY-MM-DD, with --submitted-by (default: today).
+        #[arg(long, value_parser = parse_date, requires = "submitted_by")]
         submitted_on: Option<form_runtime::Date>,
         /// Also claim PDF/A-2b (archival), as well as PDF/UA-1.
         #[arg(long)]

@@ -448,6 +448,18 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert!(err.contains("Usage: sendform <COMMAND>"), "{err}");
     let output = sendform(&["check"]);
     assert_eq!(output.status.code(), Some(2));
+    // A date of submission says nothing without who submitted: refused, not ignored.
+    let output = sendform(&[
+        "pdf",
+        "examples/all-about-me.form",
+        "examples/all-about-me.answers.json",
+        "--out",
+        "never-written.pdf",
+        "--submitted-on",
+        "2026-11-20",
+    ]);
+    let err = stderr_with(&output, 2);
+    assert!(err.contains("--submitted-by"), "{err}");
     let output = sendform(&["--help"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).contains("Exit status: 0 when all is well"));

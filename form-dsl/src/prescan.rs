@@ -134,16 +134,33 @@ pub(crate) fn prescan(file: &SourceFile, limits: &Limits) -> Prescan {
                        line_start: &mut usize,
                        diagnostics: &mut Vec<Diagnostic>| {
         let region = &bytes[start..end];
+        // Quoted text becomes labels, hints and messages: a control character in it (a NUL,
+        // say) would reach every page and document. Comments are never shown.
+        let quoted = bytes[start] == b'"';
+        let mut controls = false;
         for (offset, byte) in region.iter().enumerate() {
             if *byte == b'\n' {
                 *line += 1;
                 *line_start = start + offset + 1;
+            } else if byte.is_ascii_control() && !matches!(byte, b'\t' | b'\r') {
+                controls = true;
             }
         }
-        if !region.is_ascii() {
+        if !region.is_ascii() || (quoted && controls) {
             for (offset, c) in text[start..end].char_indices() {
                 if is_bidi_control(c) {
                     diagnostics.push(bidi(file, start + offset, c));
+                } else if quoted && c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                    let at = start + offset;
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::InvisibleCharacter,
+                            id,
+                            span(at, at + c.len_utf8()),
+                            format!("a control character (U+{:04X}) is not allowed in text", u32::from(c)),
+                        )
+                        .with_help("delete it: it cannot be seen, but it would be copied into every page and document"),
+                    );
                 }
             }
         }

@@ -463,9 +463,9 @@ fn the_same_input_gives_the_same_bytes() {
 
 #[test]
 fn the_ehc_plan_template_makes_a_plan_of_the_example() {
-    let example = example("ehc-plan");
-    let validator = Validator::new(&example.form).unwrap();
-    let document = DocumentOptions::filled(Audience::La, today(), &example.answers);
+    let plan = example("ehc-plan");
+    let validator = Validator::new(&plan.form).unwrap();
+    let document = DocumentOptions::filled(Audience::La, today(), &plan.answers);
     let pdf = render(&validator, &document, Template::EhcPlan);
     let text = text_of(&pdf.bytes, "ehc-plan-report");
     for expected in [
@@ -480,13 +480,26 @@ fn the_ehc_plan_template_makes_a_plan_of_the_example() {
     ] {
         assert!(text.contains(expected), "`{expected}` is missing");
     }
-    let outcome = example.answers["e_outcomes"][0]["e_text"].as_str().unwrap();
+    let outcome = plan.answers["e_outcomes"][0]["e_text"].as_str().unwrap();
     let outcome = outcome.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         text.contains(&outcome[..40]),
         "the first outcome is missing"
     );
     assert!(pdf.pages >= 5, "{} pages", pdf.pages);
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+
+    // A form that is not a plan still renders, with a warning that says why it is all dashes.
+    let other = example("all-about-me");
+    let validator = Validator::new(&other.form).unwrap();
+    let document = DocumentOptions::filled(Audience::La, today(), &other.answers);
+    let pdf = render(&validator, &document, Template::EhcPlan);
+    let warnings: Vec<String> = pdf.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("has none of its front sheet's (cyp_given_names,"),
+        "{warnings:?}"
+    );
 }
 
 #[test]

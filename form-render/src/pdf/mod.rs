@@ -98,6 +98,15 @@ impl Default for PdfOptions<'_> {
     }
 }
 
+/// The ids of questions the EHC plan template prints on its front sheet: a form with none of
+/// them is not a plan.
+const PLAN_FRONT_SHEET: [&str; 4] = [
+    "cyp_given_names",
+    "cyp_family_name",
+    "cyp_dob",
+    "plan_status",
+];
+
 /// A rendered PDF.
 #[derive(Debug, Clone)]
 pub struct Pdf {
@@ -271,7 +280,26 @@ impl PdfRenderer {
         document: &DocumentOptions<'_>,
         options: &PdfOptions<'_>,
     ) -> Result<Pdf, PdfError> {
-        self.render_data(&document_data(validator, document), options)
+        let mut pdf = self.render_data(&document_data(validator, document), options)?;
+        if matches!(options.template, Template::EhcPlan) {
+            let form = validator.form();
+            if !PLAN_FRONT_SHEET.iter().any(|id| form.element(id).is_some()) {
+                pdf.warnings.push(TemplateDiagnostic {
+                    file: None,
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "warning: the EHC plan template reads the question ids of an EHC plan \
+                         form (examples/ehc-plan.form), and “{}” has none of its front sheet's \
+                         ({}): the plan's details will be dashes",
+                        form.title,
+                        PLAN_FRONT_SHEET.join(", ")
+                    ),
+                    hints: Vec::new(),
+                });
+            }
+        }
+        Ok(pdf)
     }
 
     /// Renders prepared data (for instance data a service changed before printing). Typst's

@@ -841,6 +841,27 @@ fn an_archival_pdf_claims_pdf_a_as_well() {
 }
 
 #[test]
+fn a_blank_form_says_who_completes_a_locked_section_once() {
+    let blank_text = |form: &Form, name: &str| {
+        let validator = Validator::new(form).unwrap();
+        let document = DocumentOptions::blank(Audience::Professional, today());
+        text_of(&render(&validator, &document, Template::Document).bytes, name)
+    };
+    const STANDARD: &str = "The local authority completes this section.";
+    // The section's own introduction says so already.
+    let senco = blank_text(&example("senco-advice").form, "locked-own-intro");
+    assert!(senco.contains("The local authority has filled in this section."));
+    assert!(!senco.contains(STANDARD), "{senco}");
+    // Without an introduction of its own, the standard sentence says it.
+    let everything = examples_and_test_forms()
+        .into_iter()
+        .find(|example| example.name == "everything")
+        .unwrap();
+    let text = blank_text(&everything.form, "locked-no-intro");
+    assert_eq!(text.matches(STANDARD).count(), 1, "{text}");
+}
+
+#[test]
 fn a_blank_form_has_room_for_every_question_and_states_conditions() {
     let example = example("ehc-plan");
     let validator = Validator::new(&example.form).unwrap();

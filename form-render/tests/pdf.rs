@@ -845,7 +845,10 @@ fn a_blank_form_says_who_completes_a_locked_section_once() {
     let blank_text = |form: &Form, name: &str| {
         let validator = Validator::new(form).unwrap();
         let document = DocumentOptions::blank(Audience::Professional, today());
-        text_of(&render(&validator, &document, Template::Document).bytes, name)
+        text_of(
+            &render(&validator, &document, Template::Document).bytes,
+            name,
+        )
     };
     const STANDARD: &str = "The local authority completes this section.";
     // The section's own introduction says so already.

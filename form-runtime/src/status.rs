@@ -103,7 +103,8 @@ impl Validator {
         };
         let mut path = Vec::new();
         for (index, section) in self.sections.iter().enumerate() {
-            let undecided = !ev.section_visible(&root, index)
+            let visible = ev.section_visible(&root, index);
+            let undecided = !visible
                 && section
                     .elements
                     .iter()
@@ -112,10 +113,8 @@ impl Validator {
             if undecided {
                 out.undecided_sections.push(section.id.clone());
             }
-            out.sections.push((
-                section.id.clone(),
-                undecided || ev.section_visible(&root, index),
-            ));
+            out.sections
+                .push((section.id.clone(), visible || undecided));
             self.visibility_of(&ev, &root, &section.elements, &mut path, &mut out);
         }
         out
@@ -132,13 +131,12 @@ impl Validator {
         for &index in elements {
             let node = &self.nodes[index];
             path.push(Seg::Key(&node.id));
-            let undecided = !ev.visible(frame, index)
-                && answered(frame, node.slot)
-                && ev.undecided(frame, index);
+            let visible = ev.visible(frame, index);
+            let undecided = !visible && answered(frame, node.slot) && ev.undecided(frame, index);
             if undecided {
                 out.undecided_elements.push(pointer(path));
             }
-            let shown = undecided || ev.visible(frame, index);
+            let shown = visible || undecided;
             out.elements.push((pointer(path), shown));
             if let (true, NodeKind::Repeat { level, .. }, Some(slot)) =
                 (shown, &node.kind, node.slot)
@@ -225,9 +223,9 @@ impl Validator {
     /// A tidied copy of `answers`: text trimmed, empty answers (blank text, empty lists,
     /// null) dropped, and answers to questions that the other answers now hide dropped, as
     /// when a parent changes an earlier answer (but not while a rule that hides them reads an
-    /// answer with an error of its own: see [`Visibility`]). Keys the form does not know are kept (the
-    /// validation reports them; nothing is lost silently). Answers that are not an object, or
-    /// too large to read, are returned unchanged.
+    /// answer with an error of its own: see [`Visibility`]). Keys the form does not know are
+    /// kept (the validation reports them; nothing is lost silently). Answers that are not an
+    /// object, or too large to read, are returned unchanged.
     pub fn normalize(&self, answers: &(impl AsAnswers + ?Sized), today: Date) -> Value {
         let Ok(read) = answers.as_answers() else {
             return answers.to_json();

@@ -276,16 +276,9 @@ pub(crate) fn has_errors_of_its_own(
             .items()
             .is_none_or(|mut entries| entries.any(|entry| entry.kind() != Kind::Object)),
         NodeKind::Question(kind) => {
-            let mut walker = Walker {
-                ev: Eval::new(v, ev.today),
-                sink: Probe::default(),
-                path: Vec::new(),
-                spare: Vec::new(),
-                node,
-                item: None,
-                draft: true,
-                audience: None,
-            };
+            let options = ValidateOptions::new(ev.today).draft();
+            let mut walker = Walker::new(v, &options, Probe::default());
+            walker.node = node;
             walker.answer(frame, data, kind, value);
             walker.sink.0.failed
         }

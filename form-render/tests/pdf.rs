@@ -431,7 +431,8 @@ fn characters_the_font_cannot_show_are_replaced_with_a_warning() {
         Template::Document,
     );
     let text = text_of(&pdf.bytes, "unprintable");
-    // Welsh and accented Latin letters are kept; the rest is marked, never dropped silently.
+    // Welsh and accented Latin letters are kept; an emoji and Chinese, which no embedded font
+    // shows, are marked, never dropped silently.
     assert!(text.contains("Amara □ □ Ŵŷ□□é \\u0041□□□!"), "{text}");
     assert_eq!(pdf.warnings.len(), 1, "{:?}", pdf.warnings);
     let warning = pdf.warnings[0].to_string();
@@ -439,6 +440,48 @@ fn characters_the_font_cannot_show_are_replaced_with_a_warning() {
     assert!(warning.contains("李 (U+674E)"), "{warning}");
     for control in ["U+0000", "U+0007", "U+000D", "U+007F", "U+0085"] {
         assert!(warning.contains(control), "{warning}");
+    }
+}
+
+#[test]
+fn answers_in_the_scripts_families_write_in_print_as_written() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let mut answers = example.answers.clone();
+    // Urdu, Bengali, Punjabi, Hindi, Gujarati, Tamil, Tigrinya, Hebrew, Thai, Georgian,
+    // Armenian, Polish and Ukrainian: Liberation Sans, then the Noto Sans fallbacks.
+    let names = [
+        ("عائشہ", Some("NotoSansArabic")),
+        ("আয়েশা", Some("NotoSansBengali")),
+        ("ਅਮਨ", Some("NotoSansGurmukhi")),
+        ("अमर", Some("NotoSansDevanagari")),
+        ("અમર", Some("NotoSansGujarati")),
+        ("அமரா", Some("NotoSansTamil")),
+        ("አማራ", Some("NotoSansEthiopic")),
+        ("אמרה", None),
+        ("อมร", Some("NotoSansThai")),
+        ("ამარა", Some("NotoSansGeorgian")),
+        ("Ամարա", Some("NotoSansArmenian")),
+        ("Łucja", None),
+        ("Олена", None),
+    ];
+    let written: Vec<&str> = names.iter().map(|(name, _)| *name).collect();
+    answers["child_first_name"] = json!(written.join(" "));
+    let pdf = render(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &answers),
+        Template::Document,
+    );
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    // (pdftotext marks the right-to-left words as such, around them.)
+    let text = text_of(&pdf.bytes, "scripts");
+    for (name, _) in &names {
+        assert!(text.contains(name), "{name} is not printed:\n{text}");
+    }
+    assert!(!text.contains('□'), "{text}");
+    let fonts = poppler("pdffonts", &[], &pdf.bytes, "scripts");
+    for font in names.iter().filter_map(|(_, font)| *font) {
+        assert!(fonts.contains(font), "{font} is not embedded:\n{fonts}");
     }
 }
 

@@ -327,7 +327,7 @@ fn pdf_renders_any_answers_that_parse_and_lists_their_errors() {
     let answers = dir.join("half.json");
     std::fs::write(
         &answers,
-        r#"{"child_first_name": "Amara \u0628", "child_postcode": "nope", "\u001b[2Jhidden\u0000key": 1}"#,
+        r#"{"child_first_name": "Amara \u674e", "child_postcode": "nope", "\u001b[2Jhidden\u0000key": 1}"#,
     )
     .unwrap();
     let output = sendform(&[
@@ -354,7 +354,7 @@ fn pdf_renders_any_answers_that_parse_and_lists_their_errors() {
         answers.display()
     );
     assert!(
-        err.contains(&warning) && err.contains("ب (U+0628)"),
+        err.contains(&warning) && err.contains("李 (U+674E)"),
         "{err}"
     );
     // A key's control characters are printed as escapes, never sent to the terminal.

@@ -13,13 +13,31 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-/// The fonts documents are set in: Liberation Sans (SIL Open Font License 1.1), with Arial's
-/// metrics, in four styles.
+/// The font documents are set in: Liberation Sans (SIL Open Font License 1.1), with Arial's
+/// metrics, in four styles. It shows Latin, Greek, Cyrillic and Hebrew.
 const FONTS: [&[u8]; 4] = [
     include_bytes!("../../fonts/LiberationSans-Regular.ttf"),
     include_bytes!("../../fonts/LiberationSans-Bold.ttf"),
     include_bytes!("../../fonts/LiberationSans-Italic.ttf"),
     include_bytes!("../../fonts/LiberationSans-BoldItalic.ttf"),
+];
+
+/// The fonts Typst falls back to for the scripts Liberation Sans does not show, so that an
+/// answer written in one of the languages England's families most often write in prints as
+/// written: Noto Sans (SIL Open Font License 1.1), regular only (its bold is as long again).
+/// Scripts beyond these (Chinese, Japanese and Korean among them, whose fonts are larger than
+/// all of these together) are replaced, with a warning.
+const FALLBACK_FONTS: [&[u8]; 10] = [
+    include_bytes!("../../fonts/NotoSansArabic-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansBengali-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansGurmukhi-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansDevanagari-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansGujarati-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansTamil-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansEthiopic-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansThai-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansGeorgian-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansArmenian-Regular.ttf"),
 ];
 
 /// The shared helpers every template may import as `/sendform.typ`.
@@ -52,8 +70,11 @@ fn project_file(path: &'static str) -> FileId {
 pub(crate) struct Assets {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
+    /// Liberation Sans's four styles, then the fallback fonts.
     fonts: Vec<Font>,
-    /// Whether every font shows each of the first 256 characters, looked up rather than
+    /// How many of `fonts` are Liberation Sans's styles.
+    styles: usize,
+    /// Whether the fonts show each of the first 256 characters, looked up rather than
     /// searched for in the fonts' coverage: nearly every character of an answer is one.
     shows_latin1: [bool; 256],
     helpers: Source,
@@ -61,16 +82,22 @@ pub(crate) struct Assets {
 
 impl Assets {
     pub(crate) fn new() -> Assets {
-        let fonts: Vec<Font> = FONTS
-            .iter()
-            .flat_map(|data| Font::iter(Bytes::new(*data)))
-            .collect();
-        let shows_latin1 =
-            std::array::from_fn(|code| fonts_show(&fonts, u32::try_from(code).unwrap_or(0)));
+        let load = |data: &[&'static [u8]]| -> Vec<Font> {
+            data.iter()
+                .flat_map(|data| Font::iter(Bytes::new(*data)))
+                .collect()
+        };
+        let mut fonts = load(&FONTS);
+        let styles = fonts.len();
+        fonts.extend(load(&FALLBACK_FONTS));
+        let shows_latin1 = std::array::from_fn(|code| {
+            fonts_show(&fonts, styles, u32::try_from(code).unwrap_or(0))
+        });
         Assets {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
+            styles,
             shows_latin1,
             helpers: Source::new(FILES.helpers, HELPERS.to_owned()),
         }
@@ -78,11 +105,11 @@ impl Assets {
 }
 
 impl Assets {
-    /// Whether every style of the fonts can show `c`.
+    /// Whether the fonts can show `c`: every style of Liberation Sans, or a fallback font.
     pub(crate) fn shows(&self, c: char) -> bool {
         match self.shows_latin1.get(c as usize) {
             Some(shown) => *shown,
-            None => fonts_show(&self.fonts, u32::from(c)),
+            None => fonts_show(&self.fonts, self.styles, u32::from(c)),
         }
     }
 
@@ -92,8 +119,11 @@ impl Assets {
     }
 }
 
-fn fonts_show(fonts: &[Font], code: u32) -> bool {
-    fonts.iter().all(|font| font.info().coverage.contains(code))
+/// Whether every style (the first `styles` of `fonts`) shows `code`, or a fallback font does.
+fn fonts_show(fonts: &[Font], styles: usize, code: u32) -> bool {
+    let (styles, fallbacks) = fonts.split_at(styles.min(fonts.len()));
+    let covers = |font: &Font| font.info().coverage.contains(code);
+    styles.iter().all(covers) || fallbacks.iter().any(covers)
 }
 
 /// One render's world: the shared assets, the template (`/main.typ`, or `/page-numbers.typ`)

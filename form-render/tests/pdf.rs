@@ -546,6 +546,55 @@ fn the_ehc_plan_template_makes_a_plan_of_the_example() {
 }
 
 #[test]
+fn a_plan_preview_marks_and_bookmarks_each_section_that_needs_completing() {
+    let plan = example("ehc-plan");
+    let validator = Validator::new(&plan.form).unwrap();
+    let mut answers = plan.answers.clone();
+    // The front sheet and section B need completing; the rest are complete.
+    for key in ["plan_version", "b_primary_need"] {
+        answers.as_object_mut().unwrap().remove(key);
+    }
+    let mut document = DocumentOptions::filled(Audience::La, today(), &answers);
+    document.kind = DocumentKind::Preview;
+    let statuses = validator.completeness(
+        &answers,
+        &ValidateOptions::new(today()).audience(Audience::La),
+    );
+    let needs = |status: &&form_runtime::SectionStatus| {
+        matches!(
+            status.state,
+            SectionState::Incomplete | SectionState::NotStarted
+        )
+    };
+    let waiting: Vec<&str> = statuses
+        .iter()
+        .filter(needs)
+        .map(|s| s.section.as_str())
+        .collect();
+    assert_eq!(waiting, ["front", "b"]);
+
+    let pdf = render(&validator, &document, Template::EhcPlan);
+    let text = text_of(&pdf.bytes, "ehc-plan-preview");
+    assert_eq!(text.matches(NEEDS_COMPLETING).count(), waiting.len());
+    // Every section the plan shows is in the outline, the front sheet first, each marked
+    // exactly when it needs completing.
+    let outline = outline(&pdf.bytes, "ehc-plan-preview");
+    let mut after = 0;
+    for status in statuses.iter().filter(|s| s.state != SectionState::Hidden) {
+        let at = after
+            + outline[after..]
+                .iter()
+                .position(|(depth, title)| *depth == 2 && *title == status.title)
+                .unwrap_or_else(|| panic!("`{}` not in {outline:?}", status.title));
+        let marked = outline
+            .get(at + 1)
+            .is_some_and(|(depth, title)| *depth == 3 && title == NEEDS_COMPLETING);
+        assert_eq!(marked, needs(&status), "the outline of {}", status.title);
+        after = at + 1;
+    }
+}
+
+#[test]
 fn a_custom_template_reads_the_data_and_its_errors_are_located() {
     let example = example("parent-request");
     let validator = Validator::new(&example.form).unwrap();

@@ -328,6 +328,8 @@ pub enum AttributeKind {
     Locked(Vec<Ident>),
     /// `only for audience, ...`.
     Only(Vec<Ident>),
+    /// `only on web` or `only on paper`.
+    OnlyOn(Ident),
     /// `audience name, ...`.
     Audience(Vec<Ident>),
     /// `options { ... }`.
@@ -361,6 +363,7 @@ impl AttributeKind {
             AttributeKind::Visible(_) => "visible when",
             AttributeKind::Locked(_) => "locked for",
             AttributeKind::Only(_) => "only for",
+            AttributeKind::OnlyOn(_) => "only on",
             AttributeKind::Audience(_) => "audience",
             AttributeKind::Options(_) => "options",
             AttributeKind::From(_) => "from",

@@ -417,6 +417,11 @@ impl Builder<'_> {
                     _ => AttributeKind::Audience(names),
                 }
             }
+            Rule::only_on_attr => {
+                let on = rest.next()?;
+                name_span = name_span.cover(span_of(&on));
+                AttributeKind::OnlyOn(self.ident(rest.next()))
+            }
             Rule::options_attr => {
                 AttributeKind::Options(rest.map(|p| self.choice_item(p)).collect())
             }

@@ -179,6 +179,7 @@ fn classify(rule: Rule) -> Option<Expected> {
         | Rule::visible_attr
         | Rule::locked_attr
         | Rule::only_attr
+        | Rule::only_on_attr
         | Rule::audience_attr
         | Rule::options_attr
         | Rule::from_attr

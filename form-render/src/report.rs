@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use form_runtime::{
-    Audience, Choice, Choices, Date, Element, ErrorCode, Form, Input, Question, Repeat,
+    Audience, Choice, Choices, Date, Element, ErrorCode, Form, Input, Medium, Question, Repeat,
     SectionState, ValidateOptions, ValidationError, Validator, selectable, wording,
 };
 
@@ -567,11 +567,15 @@ impl<'f> Builder<'f> {
                     let block = self.block(repeat, reach, answers, &pointer, values, raw);
                     out.push(ElementData::Block(block));
                 }
-                Element::Content(content) => out.push(ElementData::Content(ContentData {
-                    id: content.id.clone(),
-                    title: content.title.clone(),
-                    paragraphs: paragraphs(&content.body),
-                })),
+                Element::Content(content) => {
+                    if content.shown_on(Medium::Paper) {
+                        out.push(ElementData::Content(ContentData {
+                            id: content.id.clone(),
+                            title: content.title.clone(),
+                            paragraphs: paragraphs(&content.body),
+                        }));
+                    }
+                }
             }
         }
         out

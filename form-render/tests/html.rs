@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use form_render::html::{self, HtmlRenderer, PageOptions, read_post};
-use form_runtime::{Audience, Form, ValidateOptions, Validator};
+use form_runtime::{Audience, Element, Form, Medium, ValidateOptions, Validator};
 use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::{Value, json};
 
@@ -92,6 +92,25 @@ fn blank_forms_are_snapshotted() {
         let options = PageOptions::new(audience, today(), &empty);
         let page = renderer.whole_form(&validator, &options).unwrap();
         insta::assert_snapshot!(format!("whole-form-{}", example.name), tidy(&page));
+    }
+}
+
+#[test]
+fn content_for_paper_alone_is_not_on_the_web_pages() {
+    let example = examples()
+        .into_iter()
+        .find(|example| example.name == "parent-request")
+        .unwrap();
+    let validator = Validator::new(&example.form).unwrap();
+    let options = PageOptions::new(Audience::Citizen, today(), &example.answers);
+    let whole = renderer().whole_form(&validator, &options).unwrap();
+    let page = renderer()
+        .section(&validator, "about_request", &options)
+        .unwrap();
+    for html in [&whole, &page] {
+        assert!(html.contains("Saving your answers"));
+        assert!(!html.contains("Sending the form back"));
+        assert!(!html.contains("posting"), "its id reaches the page script");
     }
 }
 
@@ -557,6 +576,16 @@ fn the_page_script_shows_and_hides_what_the_runtime_does() {
     for example in examples_and_test_forms() {
         let validator = Validator::new(&example.form).unwrap();
         let all = variants(&example.answers);
+        // Content for paper alone is not on the page: the runtime's visibility, which knows
+        // nothing of media, has it, and the script does not.
+        let mut paper_only = Vec::new();
+        example.form.walk(&mut |element, _, _| {
+            if let Element::Content(content) = element
+                && !content.shown_on(Medium::Web)
+            {
+                paper_only.push(format!("/{}", content.id));
+            }
+        });
         for day in [
             today(),
             jiff::civil::date(2005, 6, 30),
@@ -584,6 +613,7 @@ fn the_page_script_shows_and_hides_what_the_runtime_does() {
                 let elements: Vec<_> = visibility
                     .elements
                     .into_iter()
+                    .filter(|(key, _)| !paper_only.iter().any(|id| key.ends_with(id.as_str())))
                     .map(|element| decided(element, &visibility.undecided_elements))
                     .collect();
                 expected.push(json!({"sections": sections, "elements": elements}));

@@ -486,6 +486,32 @@ fn answers_in_the_scripts_families_write_in_print_as_written() {
 }
 
 #[test]
+fn content_for_the_web_alone_is_not_on_paper() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let mut preview = DocumentOptions::filled(Audience::La, today(), &example.answers);
+    preview.kind = DocumentKind::Preview;
+    for (name, document, template) in [
+        (
+            "media-blank",
+            DocumentOptions::blank(Audience::Citizen, today()),
+            Template::Document,
+        ),
+        (
+            "media-filled",
+            DocumentOptions::filled(Audience::La, today(), &example.answers),
+            Template::Document,
+        ),
+        ("media-preview", preview, Template::Document),
+    ] {
+        let text = text_of(&render(&validator, &document, template).bytes, name);
+        assert!(text.contains("Sending the form back"), "{name}");
+        assert!(!text.contains("Saving your answers"), "{name}");
+        assert!(!text.contains("come back to them"), "{name}");
+    }
+}
+
+#[test]
 fn the_same_input_gives_the_same_bytes() {
     let example = example("ehc-plan");
     let validator = Validator::new(&example.form).unwrap();

@@ -43,7 +43,7 @@ pub use expr::{Arithmetic, Comparison, DurationUnit, Expr, ExprKind, Rule};
 pub use load::LoadError;
 pub use model::{
     Access, Audience, Check, Choice, ChoiceInput, Choices, Content, DateBound, DateBoundKind,
-    DateInput, Element, FORMAT_VERSION, FileInput, Form, FormattedInput, Input, Limit,
+    DateInput, Element, FORMAT_VERSION, FileInput, Form, FormattedInput, Input, Limit, Medium,
     MultiChoiceInput, NumberInput, Pattern, Question, Repeat, Required, Section, Taxonomy,
     TextInput, selectable,
 };

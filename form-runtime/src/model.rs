@@ -44,6 +44,36 @@ pub struct Form {
     pub checks: Vec<Check>,
 }
 
+/// Where a form is filled in or read: its web pages, or on paper (its PDFs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Medium {
+    /// The HTML pages of the portals.
+    Web,
+    /// The PDFs: blank forms, filled forms, previews and reports.
+    Paper,
+}
+
+impl Medium {
+    /// Both media, in a stable order.
+    pub const ALL: [Medium; 2] = [Medium::Web, Medium::Paper];
+
+    /// The name used in form files and in `form.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Medium::Web => "web",
+            Medium::Paper => "paper",
+        }
+    }
+
+    /// Parses the name used in form files.
+    pub fn from_name(name: &str) -> Option<Medium> {
+        Medium::ALL
+            .into_iter()
+            .find(|medium| medium.as_str() == name)
+    }
+}
+
 /// Who a form, section or question is for.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
@@ -584,8 +614,19 @@ pub struct Content {
     /// Who sees the content.
     #[serde(default, skip_serializing_if = "Access::is_open")]
     pub access: Access,
+    /// When set, the content is shown only there: text about saving and coming back on the web
+    /// pages alone, say, or where to post the form on paper alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_on: Option<Medium>,
     /// Where the content is defined in the source.
     pub span: crate::Span,
+}
+
+impl Content {
+    /// Whether the content is shown on `medium`.
+    pub fn shown_on(&self, medium: Medium) -> bool {
+        self.only_on.is_none_or(|only| only == medium)
+    }
 }
 
 /// A cross-field check with its own message.

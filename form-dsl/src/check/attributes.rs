@@ -193,6 +193,9 @@ fn specific_help(keyword: &str, what: &str) -> Option<String> {
         }
         ("version" | "audience", _) => "this belongs at the top of the form",
         ("owned_by_author" | "item", _) => "this applies to `repeat` blocks",
+        ("only on", _) => {
+            "only `display` content can be limited to the web pages or to paper: every question is asked on both"
+        }
         _ => return None,
     };
     Some(help.to_owned())

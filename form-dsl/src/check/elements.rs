@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use form_runtime::{
     Access, Audience, Check, Choice, ChoiceInput, Choices, Content, DateBound, DateBoundKind,
-    DateInput, Element, FORMAT_VERSION, FileInput, Form, FormattedInput, Input, Limit,
+    DateInput, Element, FORMAT_VERSION, FileInput, Form, FormattedInput, Input, Limit, Medium,
     MultiChoiceInput, NumberInput, Pattern, Question, Repeat, Required, Section, Span, TextInput,
     selectable,
 };
@@ -64,7 +64,7 @@ fn allowed_for(ty: QuestionType) -> &'static [&'static str] {
         | QuestionType::Upn => common!["autocomplete"],
         QuestionType::File => common!["accept", "max_size", "min_files", "max_files"],
         QuestionType::YesNo | QuestionType::Declaration | QuestionType::PersonLookup => common![],
-        QuestionType::Display => &["body", "visible when", "only for"],
+        QuestionType::Display => &["body", "visible when", "only for", "only on"],
     }
 }
 
@@ -771,6 +771,7 @@ impl Lowerer<'_, '_> {
                 body: attributes.text_value("body").unwrap_or_default(),
                 visible_when,
                 access,
+                only_on: only_on(ctx, &attributes),
                 span: question.span,
             });
         }
@@ -1446,4 +1447,30 @@ fn check_file_type(ctx: &mut Ctx<'_>, value: &Str) -> bool {
         .with_help("write an extension such as \".pdf\" or a media type such as \"application/pdf\" or \"image/*\"");
     ctx.report(diagnostic);
     false
+}
+
+/// The medium `only on` limits content to, if it names one.
+fn only_on(ctx: &mut Ctx<'_>, attributes: &Attributes<'_>) -> Option<Medium> {
+    let AttributeKind::OnlyOn(name) = &attributes.get("only on")?.kind else {
+        return None;
+    };
+    let medium = Medium::from_name(&name.name);
+    if medium.is_none() {
+        let diagnostic = ctx.diagnostic(
+            Code::InvalidValue,
+            name.span,
+            format!("`{}` is not where a form is shown", name.name),
+        );
+        let known = Medium::ALL.map(Medium::as_str);
+        let help = match crate::diagnostic::did_you_mean(&name.name, known) {
+            Some(suggestion) => format!(
+                "did you mean `{suggestion}`? Write `only on web` for the web pages or `only on paper` for the PDFs"
+            ),
+            None => {
+                "write `only on web` for the web pages or `only on paper` for the PDFs".to_owned()
+            }
+        };
+        ctx.report(diagnostic.with_help(help));
+    }
+    medium
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use form_runtime::{
-    Audience, Choices, Element, Expr, Form, Input, Question, Repeat, Section, SectionState,
+    Audience, Choices, Element, Expr, Form, Input, Medium, Question, Repeat, Section, SectionState,
     ValidateOptions, Validator, Visibility, selectable,
 };
 
@@ -662,12 +662,16 @@ fn element_views(
                     conditional,
                 });
             }
-            Element::Content(content) => out.push(ElementView::Content {
-                title: content.title.clone(),
-                paragraphs: paragraphs(&content.body),
-                pointer: at,
-                conditional,
-            }),
+            Element::Content(content) => {
+                if content.shown_on(Medium::Web) {
+                    out.push(ElementView::Content {
+                        title: content.title.clone(),
+                        paragraphs: paragraphs(&content.body),
+                        pointer: at,
+                        conditional,
+                    });
+                }
+            }
             Element::Repeat(repeat) => {
                 out.push(block_view(
                     context,
@@ -1337,6 +1341,12 @@ fn model_elements<'a>(
     let mut out = Vec::new();
     for element in elements {
         if !context.seen_ids.contains(element.id()) {
+            continue;
+        }
+        // Content for paper alone is not on the page.
+        if let Element::Content(content) = element
+            && !content.shown_on(Medium::Web)
+        {
             continue;
         }
         let rule = element

@@ -51,6 +51,14 @@ pub(crate) fn examples_and_test_forms() -> Vec<Example> {
     all
 }
 
+/// The example or test form called `name`.
+pub(crate) fn example(name: &str) -> Example {
+    examples_and_test_forms()
+        .into_iter()
+        .find(|example| example.name == name)
+        .unwrap_or_else(|| panic!("no example or test form called {name}"))
+}
+
 /// Each form in `dir` with its `<name>.answers.json`, sorted by name.
 fn forms_in(dir: &Path) -> Vec<Example> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)

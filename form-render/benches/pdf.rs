@@ -45,10 +45,7 @@ fn bench_pdf(c: &mut Criterion) {
         return;
     };
     let peer: Value = serde_json::from_str(&text).unwrap();
-    let example = support::examples()
-        .into_iter()
-        .find(|example| example.name == "ehc-plan")
-        .expect("the EHC plan example");
+    let example = support::example("ehc-plan");
     let form = &example.form;
     let validator = Validator::new(form).unwrap();
     let variants: Vec<Value> = (0..VARIANTS)

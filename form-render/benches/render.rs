@@ -27,10 +27,7 @@ fn today() -> Date {
 }
 
 fn bench_ehc_plan(c: &mut Criterion) {
-    let example = support::examples()
-        .into_iter()
-        .find(|example| example.name == "ehc-plan")
-        .expect("the EHC plan example");
+    let example = support::example("ehc-plan");
     let validator = Validator::new(&example.form).unwrap();
     let audience = Audience::La;
     let errors = validator.validate(

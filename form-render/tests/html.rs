@@ -17,18 +17,10 @@ use form_runtime::{Audience, Element, Form, Medium, ValidateOptions, Validator};
 use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::{Value, json};
 
-use examples::{Example, examples_and_test_forms, today, workspace};
+use examples::{example, examples_and_test_forms, today, workspace};
 
 fn renderer() -> HtmlRenderer {
     HtmlRenderer::new().strict()
-}
-
-/// The example (or test form) called `name`.
-fn named(name: &str) -> Example {
-    examples_and_test_forms()
-        .into_iter()
-        .find(|example| example.name == name)
-        .unwrap()
 }
 
 fn audiences(form: &Form) -> Vec<Audience> {
@@ -105,7 +97,7 @@ fn blank_forms_are_snapshotted() {
 
 #[test]
 fn content_for_paper_alone_is_not_on_the_web_pages() {
-    let example = named("parent-request");
+    let example = example("parent-request");
     let validator = Validator::new(&example.form).unwrap();
     let options = PageOptions::new(Audience::Citizen, today(), &example.answers);
     let whole = renderer().whole_form(&validator, &options).unwrap();
@@ -121,7 +113,7 @@ fn content_for_paper_alone_is_not_on_the_web_pages() {
 
 #[test]
 fn a_section_shows_answers_and_errors_inline_and_in_the_summary() {
-    let example = named("everything");
+    let example = example("everything");
     let validator = Validator::new(&example.form).unwrap();
     let mut answers = example.answers.clone();
     let object = answers.as_object_mut().unwrap();
@@ -194,7 +186,7 @@ fn s_of(form: &Form, id: &str) -> String {
 
 #[test]
 fn an_audience_s_page_has_nothing_it_may_not_see() {
-    let ersa = named("ersa");
+    let ersa = example("ersa");
     let validator = Validator::new(&ersa.form).unwrap();
     let options = PageOptions::new(Audience::Citizen, today(), &ersa.answers);
     let renderer = renderer();
@@ -228,7 +220,7 @@ fn an_audience_s_page_has_nothing_it_may_not_see() {
     );
 
     // A section locked for professionals is read only for them: no inputs, no change links.
-    let senco = named("senco-advice");
+    let senco = example("senco-advice");
     let validator = Validator::new(&senco.form).unwrap();
     let locked = senco
         .form
@@ -345,7 +337,7 @@ fn labels_hints_and_answers_render_as_text() {
 
 #[test]
 fn a_posted_page_reads_back_into_the_answers_it_shows() {
-    let ehc = named("ehc-plan");
+    let ehc = example("ehc-plan");
     let validator = Validator::new(&ehc.form).unwrap();
     let renderer = renderer();
     for section in &ehc.form.sections {

@@ -23,7 +23,7 @@ use form_render::report::{
 use form_runtime::{Audience, ErrorCode, Form, SectionState, ValidateOptions, Validator};
 use serde_json::{Value, json};
 
-use examples::{Example, examples, examples_and_test_forms, today, workspace};
+use examples::{example, examples, examples_and_test_forms, today, workspace};
 
 fn renderer() -> &'static PdfRenderer {
     static RENDERER: OnceLock<PdfRenderer> = OnceLock::new();
@@ -36,13 +36,6 @@ fn audiences(form: &Form) -> Vec<Audience> {
         all.push(Audience::La);
     }
     all
-}
-
-fn example(name: &str) -> Example {
-    examples()
-        .into_iter()
-        .find(|example| example.name == name)
-        .unwrap()
 }
 
 /// Where the tests write their PDFs (to look at, and for poppler to read).
@@ -974,11 +967,7 @@ fn a_blank_form_says_who_completes_a_locked_section_once() {
     assert!(senco.contains("The local authority has filled in this section."));
     assert!(!senco.contains(STANDARD), "{senco}");
     // Without an introduction of its own, the standard sentence says it.
-    let everything = examples_and_test_forms()
-        .into_iter()
-        .find(|example| example.name == "everything")
-        .unwrap();
-    let text = blank_text(&everything.form, "locked-no-intro");
+    let text = blank_text(&example("everything").form, "locked-no-intro");
     assert_eq!(text.matches(STANDARD).count(), 1, "{text}");
 }
 
@@ -1018,10 +1007,7 @@ fn document_data_snapshots() {
             document_data(&validator, &preview)
         );
     }
-    let everything = examples_and_test_forms()
-        .into_iter()
-        .find(|example| example.name == "everything")
-        .unwrap();
+    let everything = example("everything");
     let validator = Validator::new(&everything.form).unwrap();
     insta::assert_json_snapshot!(
         "blank-data-everything",

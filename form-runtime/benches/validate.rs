@@ -161,11 +161,7 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.bench_function("prepare ehc-plan", |b| {
-        let form = support::examples()
-            .into_iter()
-            .find(|e| e.name == "ehc-plan")
-            .unwrap()
-            .form;
+        let form = support::example("ehc-plan").form;
         b.iter(|| black_box(Validator::new(black_box(&form)).unwrap()))
     });
     group.finish();

@@ -119,6 +119,12 @@ pub struct DocumentData {
     /// names, references), each once: a template breaks them where a narrow column needs it
     /// (`breakable` in `/sendform.typ`), and need look for none when there are none.
     pub long_words: Vec<String>,
+    /// The paragraphs of the answers shown that are written right to left (their first
+    /// strong character, as Unicode's bidirectional algorithm finds it, is right to left:
+    /// Arabic, which also writes Urdu, Persian and Pashto; Hebrew; Syriac; Thaana; N'Ko), each
+    /// once, trimmed as `as-text` in `/sendform.typ` splits a text into paragraphs: it sets
+    /// these right to left, and need look for none when there are none.
+    pub right_to_left: Vec<String>,
 }
 
 /// The form's identity.
@@ -406,6 +412,7 @@ pub fn document_data(validator: &Validator, options: &DocumentOptions<'_>) -> Do
             elements,
         });
     }
+    let written = Written::of(&values);
     DocumentData {
         contract: CONTRACT,
         kind: options.kind,
@@ -426,35 +433,80 @@ pub fn document_data(validator: &Validator, options: &DocumentOptions<'_>) -> Do
                 .iter()
                 .all(|section| section.status == Some(SectionState::Complete)),
         sections,
-        long_words: long_words(&values),
+        long_words: written.long_words,
+        right_to_left: written.right_to_left,
         values,
         answers: raw,
         errors,
     }
 }
 
-/// The words of [`LONG_WORD`] bytes or more in the texts of `values` (and of the entries of
-/// blocks in it), each once, in the order `values` holds them.
-fn long_words(values: &Map<String, Value>) -> Vec<String> {
-    let mut found = BTreeSet::new();
-    let mut words = Vec::new();
-    // A stack of what is still to read, the next on top.
-    let mut pending: Vec<&Value> = values.values().rev().collect();
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::String(text) => {
-                for word in text.split_whitespace() {
-                    if word.len() >= LONG_WORD && found.insert(word) {
-                        words.push(word.to_owned());
+/// What a template needs to know of how the answers are written: [`DocumentData::long_words`]
+/// and [`DocumentData::right_to_left`].
+#[derive(Debug, Default)]
+struct Written {
+    long_words: Vec<String>,
+    right_to_left: Vec<String>,
+}
+
+impl Written {
+    /// Reads the texts of `values` (and of the entries of blocks in it), keeping each long
+    /// word and right-to-left paragraph once, in the order `values` holds them.
+    fn of(values: &Map<String, Value>) -> Written {
+        let mut written = Written::default();
+        let mut found = BTreeSet::new();
+        // A stack of what is still to read, the next on top.
+        let mut pending: Vec<&Value> = values.values().rev().collect();
+        while let Some(value) = pending.pop() {
+            match value {
+                Value::String(text) => {
+                    for word in text.split_whitespace() {
+                        if word.len() >= LONG_WORD && found.insert(word) {
+                            written.long_words.push(word.to_owned());
+                        }
+                    }
+                    // Only a text with a character outside ASCII can be right to left.
+                    if !text.is_ascii() {
+                        for paragraph in paragraphs_as_printed(text) {
+                            if is_right_to_left(paragraph)
+                                && !written.right_to_left.iter().any(|p| p == paragraph)
+                            {
+                                written.right_to_left.push(paragraph.to_owned());
+                            }
+                        }
                     }
                 }
+                Value::Array(items) => pending.extend(items.iter().rev()),
+                Value::Object(members) => pending.extend(members.values().rev()),
+                _ => {}
             }
-            Value::Array(items) => pending.extend(items.iter().rev()),
-            Value::Object(members) => pending.extend(members.values().rev()),
-            _ => {}
         }
+        written
     }
-    words
+}
+
+/// A text's paragraphs as `as-text` in `/sendform.typ` takes them: a text of one line
+/// trimmed, or each paragraph (split at blank lines) trimmed, the empty ones left out.
+fn paragraphs_as_printed(text: &str) -> impl Iterator<Item = &str> {
+    let whole = (!text.contains('\n')).then(|| text.trim());
+    let split = whole
+        .is_none()
+        .then(|| text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()));
+    whole.into_iter().chain(split.into_iter().flatten())
+}
+
+/// Whether a paragraph's first strong character is right to left, which makes it a
+/// right-to-left paragraph in Unicode's bidirectional algorithm (rules P2 and P3).
+fn is_right_to_left(paragraph: &str) -> bool {
+    use unicode_bidi::BidiClass::{AL, L, R};
+    paragraph
+        .chars()
+        .find_map(|c| match unicode_bidi::bidi_class(c) {
+            L => Some(false),
+            R | AL => Some(true),
+            _ => None,
+        })
+        .unwrap_or(false)
 }
 
 /// How long a word is, in bytes, for [`DocumentData::long_words`].

@@ -479,6 +479,105 @@ fn answers_in_the_scripts_families_write_in_print_as_written() {
 }
 
 #[test]
+fn a_paragraph_in_a_right_to_left_script_is_set_right_to_left() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let mut answers = example.answers.clone();
+    // An Urdu paragraph, then an English one, in one answer; a Hebrew answer of one line.
+    let urdu = "میرا بیٹا اسکول جانا پسند کرتا ہے۔";
+    let hebrew = "הוא אוהב לצייר.";
+    answers["concern_ci"] = json!(format!("{urdu}\n\nHe talks in short sentences."));
+    answers["child_setting"] = json!(hebrew);
+    // A paragraph's direction is its first strong character's: digits and quotation marks
+    // have none, and a Latin name before Urdu makes the paragraph left to right.
+    let mut more = answers.clone();
+    more["child_last_name"] = json!("«عائشہ» 2");
+    more["support_so_far"] = json!(format!(" 7. {urdu} \n\nLeo {urdu}\n\n{urdu}"));
+    let data = document_data(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &more),
+    );
+    let mut listed = data.right_to_left.clone();
+    listed.sort();
+    let mut wanted = vec![
+        urdu.to_owned(),
+        hebrew.to_owned(),
+        "«عائشہ» 2".to_owned(),
+        format!("7. {urdu}"),
+    ];
+    wanted.sort();
+    assert_eq!(listed, wanted);
+    assert_eq!(
+        data.right_to_left[0], "«عائشہ» 2",
+        "not in the answers' order"
+    );
+
+    let pdf = render(
+        &validator,
+        &DocumentOptions::filled(Audience::La, today(), &answers),
+        Template::Document,
+    );
+    let words = words_and_boxes(&pdf.bytes, "right-to-left");
+    // The horizontal extent of the words that hold a character of `script`. (pdftotext
+    // gives right-to-left words in the order of their glyphs, so not as written.)
+    let extent = |script: std::ops::RangeInclusive<char>| {
+        let boxes: Vec<(f64, f64)> = words
+            .iter()
+            .filter_map(|word| {
+                let fields: Vec<&str> = word.split(' ').collect();
+                fields[0]
+                    .chars()
+                    .any(|c| script.contains(&c))
+                    .then(|| (fields[1].parse().unwrap(), fields[3].parse().unwrap()))
+            })
+            .collect();
+        assert!(!boxes.is_empty(), "nothing in {script:?} is printed");
+        let left = boxes.iter().map(|b| b.0).fold(f64::MAX, f64::min);
+        let right = boxes.iter().map(|b| b.1).fold(f64::MIN, f64::max);
+        (left, right)
+    };
+    // A4 is 595.28 points wide, with margins of 2 cm (56.69 points); the answers' column
+    // ends at the right margin.
+    let right_margin = 595.28 - 56.69;
+    // The English paragraph's line: the words on the line of "talks".
+    let fields = |word: &String| -> Vec<f64> {
+        word.split(' ')
+            .skip(1)
+            .map(|n| n.parse().unwrap())
+            .collect()
+    };
+    let talks = words
+        .iter()
+        .find(|word| word.starts_with("talks "))
+        .map(fields);
+    let line: Vec<Vec<f64>> = words
+        .iter()
+        .map(fields)
+        .filter(|word| Some(word[1]) == talks.as_ref().map(|talks| talks[1]))
+        .collect();
+    let english = (
+        line.iter().map(|b| b[0]).fold(f64::MAX, f64::min),
+        line.iter().map(|b| b[2]).fold(f64::MIN, f64::max),
+    );
+    for (right_to_left, script) in [
+        (urdu, '\u{600}'..='\u{6ff}'),
+        (hebrew, '\u{590}'..='\u{5ff}'),
+    ] {
+        let (left, right) = extent(script);
+        assert!(
+            right > right_margin - 1.0,
+            "{right_to_left} is not aligned right: it ends at {right}"
+        );
+        assert!(
+            left > english.0 + 50.0,
+            "{right_to_left} starts at {left}, where the English starts ({})",
+            english.0
+        );
+    }
+    assert!(english.1 < right_margin - 100.0, "{english:?}");
+}
+
+#[test]
 fn content_for_the_web_alone_is_not_on_paper() {
     let example = example("parent-request");
     let validator = Validator::new(&example.form).unwrap();

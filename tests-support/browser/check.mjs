@@ -5,6 +5,9 @@
 //   with JavaScript off (every conditional question shown, with its condition in its hint);
 // - every visible control (links, buttons, inputs, selects, text areas; one per radio group,
 //   as browsers tab to a group once) is reached by pressing Tab;
+// - every text box with a value and every answer shown back is set in the direction of its
+//   first letter: right to left for Arabic (Urdu too), Hebrew, Syriac, Thaana or N'Ko, left to
+//   right otherwise, and an answer shown back aligned to that direction's start;
 // - no script raises an error and no request fails.
 // It saves a full-page screenshot of each page as loaded under OUT/screenshots and the
 // findings in OUT/report.json.
@@ -100,6 +103,38 @@ async function axeViolations(page) {
   }));
 }
 
+// The text boxes and answers shown back that are not set in the direction of their first
+// letter, as the PDFs print them, each with what it shows.
+async function misdirected(page) {
+  return page.evaluate(() => {
+    const rightToLeft =
+      /^[^\p{L}]*[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+    const wrong = [];
+    for (const box of document.querySelectorAll("input[type=text], textarea")) {
+      if (box.value.trim() === "") continue;
+      const wanted = rightToLeft.test(box.value) ? "rtl" : "ltr";
+      if (!box.matches(`:dir(${wanted})`)) wrong.push(`${box.id} is not ${wanted}: ${box.value}`);
+    }
+    for (const value of document.querySelectorAll(".sendform-answers .govuk-summary-list__value")) {
+      const text = value.textContent.trim();
+      if (text === "" || value.getClientRects().length === 0) continue;
+      // The first line's box against the value's content box.
+      const range = document.createRange();
+      range.selectNodeContents(value);
+      const line = range.getClientRects()[0];
+      const box = value.getBoundingClientRect();
+      const style = getComputedStyle(value);
+      const start = rightToLeft.test(text)
+        ? box.right - parseFloat(style.paddingRight) - line.right
+        : line.left - (box.left + parseFloat(style.paddingLeft));
+      if (Math.abs(start) > 1) {
+        wrong.push(`"${text.slice(0, 40)}" starts ${Math.round(start)}px from its side`);
+      }
+    }
+    return wrong;
+  });
+}
+
 // Marks the controls a keyboard user must be able to reach, tabs through the page (wrapping
 // past its end, so a control before one focused on load, such as the error summary, is
 // reached too) and returns the ones never focused.
@@ -187,6 +222,8 @@ async function check(relative) {
   if (withJs.length) problems.axeWithJavaScript = withJs;
   const missed = await unreachable(page);
   if (missed.length) problems.notReachedByTab = missed;
+  const directions = await misdirected(page);
+  if (directions.length) problems.misdirected = directions;
   if (scriptErrors.length) problems.scriptErrors = scriptErrors;
   await page.close();
 

@@ -9,6 +9,8 @@
 //! `html` fields are inserted without escaping; the form renderer never puts text from a
 //! form or an answer in them, only in `text` fields, which are escaped.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// A piece of text, or of trusted markup.
@@ -143,6 +145,8 @@ pub struct Input {
     pub autocomplete: Option<String>,
     /// Whether to spellcheck.
     pub spellcheck: Option<bool>,
+    /// Further attributes of the input, such as `dir="auto"`.
+    pub attributes: BTreeMap<String, String>,
     /// Ids of other elements that describe the input.
     pub described_by: Option<String>,
     /// The form group.
@@ -173,6 +177,8 @@ pub struct Textarea {
     pub autocomplete: Option<String>,
     /// Whether to spellcheck.
     pub spellcheck: Option<bool>,
+    /// Further attributes of the textarea, such as `dir="auto"`.
+    pub attributes: BTreeMap<String, String>,
     /// Ids of other elements that describe the textarea.
     pub described_by: Option<String>,
     /// The form group.
@@ -205,6 +211,8 @@ pub struct CharacterCount {
     pub classes: Option<String>,
     /// Whether to spellcheck.
     pub spellcheck: Option<bool>,
+    /// Further attributes of the textarea, such as `dir="auto"`.
+    pub attributes: BTreeMap<String, String>,
     /// The form group.
     pub form_group: Option<FormGroup>,
 }

@@ -442,14 +442,12 @@ pub(super) fn check_answers(validator: &Validator, options: &PageOptions<'_>) ->
             continue;
         }
         let change = reach.writable.then(|| options.links.page(&section.id));
-        let mut rows = Vec::new();
-        summary_rows(
+        let summary = answers_summary(
             &context,
             &section.elements,
             reach,
             &mut Vec::new(),
             change.as_deref(),
-            &mut rows,
         );
         sections.push(SectionView {
             id: section.id.clone(),
@@ -459,10 +457,7 @@ pub(super) fn check_answers(validator: &Validator, options: &PageOptions<'_>) ->
             pointer: String::new(),
             condition: None,
             elements: Vec::new(),
-            summary: Some(SummaryList {
-                rows,
-                classes: None,
-            }),
+            summary: Some(summary),
             change,
         });
     }
@@ -527,20 +522,8 @@ fn section_view(context: &Context<'_>, section: &Section, reach: Reach) -> Secti
     let elements = if reach.writable {
         element_views(context, &section.elements, reach, &mut path)
     } else {
-        let mut rows = Vec::new();
-        summary_rows(
-            context,
-            &section.elements,
-            reach,
-            &mut path,
-            None,
-            &mut rows,
-        );
         vec![ElementView::ReadOnly {
-            summary: SummaryList {
-                rows,
-                classes: None,
-            },
+            summary: answers_summary(context, &section.elements, reach, &mut path, None),
         }]
     };
     SectionView {
@@ -631,20 +614,8 @@ fn element_views(
         if !reach.writable {
             // The summary rows name the element themselves.
             path.pop();
-            let mut rows = Vec::new();
-            summary_rows(
-                context,
-                std::slice::from_ref(element),
-                reach,
-                path,
-                None,
-                &mut rows,
-            );
             out.push(ElementView::ReadOnly {
-                summary: SummaryList {
-                    rows,
-                    classes: None,
-                },
+                summary: answers_summary(context, std::slice::from_ref(element), reach, path, None),
             });
             continue;
         }
@@ -831,13 +802,9 @@ fn question_params(
                 Some(11..=20) => Some("govuk-input--width-20"),
                 _ => None,
             };
-            Control::Input(input(
-                None,
-                None,
-                classes,
-                text.autocomplete.as_deref(),
-                None,
-            ))
+            let mut params = input(None, None, classes, text.autocomplete.as_deref(), None);
+            params.attributes = typed_direction();
+            Control::Input(params)
         }
         Input::LongText(text) => {
             let maxlength = text.max_length.as_ref().map(|limit| limit.value);
@@ -854,6 +821,7 @@ fn question_params(
                     hint: hint.clone(),
                     error_message: error_message.clone(),
                     spellcheck: Some(true),
+                    attributes: typed_direction(),
                     ..params::CharacterCount::default()
                 };
                 Control::CharacterCount(params)
@@ -867,6 +835,7 @@ fn question_params(
                     hint: hint.clone(),
                     error_message: error_message.clone(),
                     spellcheck: Some(true),
+                    attributes: typed_direction(),
                     ..params::Textarea::default()
                 };
                 Control::Textarea(params)
@@ -1147,6 +1116,31 @@ fn file_names(value: Option<&Value>) -> Vec<String> {
         Some(Value::Array(files)) => files.iter().filter_map(name).collect(),
         Some(file @ Value::Object(_)) => name(file).into_iter().collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The attributes of a box for free text: `dir="auto"`, so that the browser sets what is
+/// typed in the direction of its first letter (an answer in Urdu, Arabic or Hebrew from the
+/// right), as the PDFs print it.
+fn typed_direction() -> BTreeMap<String, String> {
+    BTreeMap::from([("dir".to_owned(), "auto".to_owned())])
+}
+
+/// A summary list of the answers to `elements` (at `path`), with links to change them on
+/// page `change`. Its class, `sendform-answers`, shows each answer in the direction of its
+/// first letter (the stylesheet's `unicode-bidi: plaintext`), as it was typed.
+fn answers_summary(
+    context: &Context<'_>,
+    elements: &[Element],
+    reach: Reach,
+    path: &mut Vec<Seg>,
+    change: Option<&str>,
+) -> SummaryList {
+    let mut rows = Vec::new();
+    summary_rows(context, elements, reach, path, change, &mut rows);
+    SummaryList {
+        rows,
+        classes: Some("sendform-answers".to_owned()),
     }
 }
 

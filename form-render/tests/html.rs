@@ -174,6 +174,45 @@ fn a_section_shows_answers_and_errors_inline_and_in_the_summary() {
     insta::assert_snapshot!("section-with-errors", tidy(&page));
 }
 
+#[test]
+fn check_your_answers_lists_each_answer_as_written_and_each_block_entry() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let options = PageOptions::new(Audience::Citizen, today(), &example.answers);
+    let pages = renderer().pages(&validator, &options).unwrap();
+    let page = &pages
+        .iter()
+        .find(|(name, _)| name == "check-answers")
+        .expect("a check-answers page")
+        .1;
+    let document = Html::parse_document(page);
+    let rows: Vec<(String, String)> = document
+        .select(&sel(".sendform-answers .govuk-summary-list__row"))
+        .map(|row| {
+            (
+                select_text(&Html::parse_fragment(&row.html()), "dt"),
+                select_text(
+                    &Html::parse_fragment(&row.html()),
+                    ".govuk-summary-list__value",
+                ),
+            )
+        })
+        .collect();
+    let value = |key: &str| {
+        rows.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no row {key}: {rows:?}"))
+    };
+    // An entry's heading row has no value of its own; its answers follow.
+    assert_eq!(value("Professional 1"), "");
+    assert_eq!(value("Professional 2"), "");
+    assert!(rows.iter().all(|(_, v)| v != "None"), "{rows:?}");
+    // The answer as typed, line breaks kept (the stylesheet shows them).
+    assert_eq!(value("Home address"), "3 Station Road\nHanwell\nLondon");
+    insta::assert_snapshot!("check-answers-parent-request", tidy(page));
+}
+
 fn s_of(form: &Form, id: &str) -> String {
     let mut section = String::new();
     form.walk(&mut |element, s, _| {

@@ -7,7 +7,8 @@
 //   as browsers tab to a group once) is reached by pressing Tab;
 // - every text box with a value and every answer shown back is set in the direction of its
 //   first letter: right to left for Arabic (Urdu too), Hebrew, Syriac, Thaana or N'Ko, left to
-//   right otherwise, and an answer shown back aligned to that direction's start;
+//   right otherwise, and an answer shown back aligned to that direction's start, with each of
+//   its lines on a line of its own;
 // - no script raises an error and no request fails.
 // It saves a full-page screenshot of each page as loaded under OUT/screenshots and the
 // findings in OUT/report.json.
@@ -104,8 +105,8 @@ async function axeViolations(page) {
 }
 
 // The text boxes and answers shown back that are not set in the direction of their first
-// letter, as the PDFs print them, each with what it shows.
-async function misdirected(page) {
+// letter, as the PDFs print them, or whose lines run together, each with what it shows.
+async function notAsWritten(page) {
   return page.evaluate(() => {
     const rightToLeft =
       /^[^\p{L}]*[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
@@ -129,6 +130,12 @@ async function misdirected(page) {
         : line.left - (box.left + parseFloat(style.paddingLeft));
       if (Math.abs(start) > 1) {
         wrong.push(`"${text.slice(0, 40)}" starts ${Math.round(start)}px from its side`);
+      }
+      // Each line of the answer on a line of its own (an address, paragraphs).
+      const lines = text.split("\n").filter((line) => line.trim() !== "").length;
+      const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+      if (tops.size < lines) {
+        wrong.push(`"${text.slice(0, 40)}" has ${lines} lines but is shown on ${tops.size}`);
       }
     }
     return wrong;
@@ -222,8 +229,8 @@ async function check(relative) {
   if (withJs.length) problems.axeWithJavaScript = withJs;
   const missed = await unreachable(page);
   if (missed.length) problems.notReachedByTab = missed;
-  const directions = await misdirected(page);
-  if (directions.length) problems.misdirected = directions;
+  const unlike = await notAsWritten(page);
+  if (unlike.length) problems.notAsWritten = unlike;
   if (scriptErrors.length) problems.scriptErrors = scriptErrors;
   await page.close();
 

@@ -367,14 +367,16 @@ pub fn document_data(validator: &Validator, options: &DocumentOptions<'_>) -> Do
         .map(|status| (status.section.as_str(), status))
         .collect();
 
-    // Each question's label and each block's title, by id, for the sections' notices.
-    let mut titles: HashMap<&str, &str> = HashMap::new();
+    // Each question's label and each block's title and entries' name, by id, for the
+    // sections' notices.
+    let mut titles = Titles::default();
     form.walk(&mut |element, _, _| match element {
         Element::Question(question) => {
-            titles.insert(&question.id, &question.label);
+            titles.labels.insert(&question.id, &question.label);
         }
         Element::Repeat(repeat) => {
-            titles.insert(&repeat.id, &repeat.title);
+            titles.labels.insert(&repeat.id, &repeat.title);
+            titles.entries.insert(&repeat.id, &repeat.item_label);
         }
         Element::Content(_) => {}
     });
@@ -512,19 +514,43 @@ fn is_right_to_left(paragraph: &str) -> bool {
 /// How long a word is, in bytes, for [`DocumentData::long_words`].
 const LONG_WORD: usize = 20;
 
+/// What a section's notice calls the parts of a form, by id.
+#[derive(Default)]
+struct Titles<'f> {
+    /// Each question's label and each block's title.
+    labels: HashMap<&'f str, &'f str>,
+    /// What each block calls an entry ("Outcome").
+    entries: HashMap<&'f str, &'f str>,
+}
+
 /// The messages of a section's notice, each once. Away from its question, a message that does
 /// not name it ("Enter an answer", for a label put as a question) is given the question's
-/// label (or the block's title) first: "What is important to me – Enter an answer".
-fn messages(titles: &HashMap<&str, &str>, errors: &[ValidationError]) -> Vec<String> {
+/// label (or the block's title) first: "What is important to me – Enter an answer"; and one in
+/// a block's entry says which entry first: "Outcome 2: Enter the date".
+fn messages(titles: &Titles<'_>, errors: &[ValidationError]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for error in errors {
-        // The id is the pointer's last segment that is not an entry's number (ids are unique
-        // in a form, and hold no `/` or `~`).
-        let id = error
-            .path
-            .rsplit('/')
-            .find(|segment| !segment.is_empty() && !segment.bytes().all(|b| b.is_ascii_digit()));
-        let title = id.and_then(|id| titles.get(id)).map(|title| title.trim());
+        // The entries the answer is in, outermost first: each entry's number follows its
+        // block's id in the pointer (ids are unique in a form, and hold no `/` or `~`).
+        let segments: Vec<&str> = error.path.split('/').filter(|s| !s.is_empty()).collect();
+        let is_number = |segment: &str| segment.bytes().all(|b| b.is_ascii_digit());
+        let entries: Vec<String> = segments
+            .windows(2)
+            .filter_map(|pair| {
+                let index: usize = pair[1].parse().ok().filter(|_| is_number(pair[1]))?;
+                let name = titles.entries.get(pair[0])?;
+                Some(format!("{} {}", name.trim(), index + 1))
+            })
+            .collect();
+        // The id is the pointer's last segment that is not a number (of an entry, or of an
+        // item of a multiple choice); an error on an entry as a whole is named by the entry.
+        let on_entry = matches!(segments[..], [.., block, last]
+            if is_number(last) && titles.entries.contains_key(block));
+        let id = segments.iter().rev().find(|segment| !is_number(segment));
+        let title = id
+            .filter(|_| !on_entry)
+            .and_then(|id| titles.labels.get(id))
+            .map(|title| title.trim());
         let message = match title {
             Some(title)
                 if !title.is_empty()
@@ -533,6 +559,11 @@ fn messages(titles: &HashMap<&str, &str>, errors: &[ValidationError]) -> Vec<Str
                 format!("{title} – {}", error.message)
             }
             _ => error.message.clone(),
+        };
+        let message = if entries.is_empty() {
+            message
+        } else {
+            format!("{}: {message}", entries.join(", "))
         };
         if !out.contains(&message) {
             out.push(message);

@@ -882,6 +882,72 @@ fn a_notice_names_each_question_its_message_does_not() {
 }
 
 #[test]
+fn a_notice_is_never_left_at_the_foot_of_a_page_without_its_section() {
+    // Answers whose preview once put the heading and notice of "Your concerns" alone at the
+    // foot of page 2, its answers on page 3.
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let mut answers = example.answers.clone();
+    let object = answers.as_object_mut().unwrap();
+    for id in [
+        "child_postcode",
+        "concern_sp",
+        "consent_share",
+        "parent_email",
+        "true_statement",
+    ] {
+        object.remove(id);
+    }
+    object.insert("access_needs".into(), json!(["interpreter"]));
+    object.insert("child_nhs".into(), json!("12345"));
+    object.insert("parent_same_address".into(), json!(false));
+    let mut document = DocumentOptions::filled(Audience::Citizen, today(), &answers);
+    document.kind = DocumentKind::Preview;
+    let pdf = render(&validator, &document, Template::Document);
+    let text = poppler("pdftotext", &[], &pdf.bytes, "notice-kept-with-section");
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let on = |line: &str| {
+        pages
+            .iter()
+            .position(|page| page.lines().any(|l| l.trim() == line))
+    };
+    assert!(on("Your concerns").is_some(), "{text}");
+    assert_eq!(
+        on("Your concerns"),
+        on("Which areas are you worried"),
+        "the heading and notice are not on the page of the section's first answer"
+    );
+}
+
+#[test]
+fn a_notice_says_which_entry_of_a_block_each_message_is_about() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let mut answers = example.answers.clone();
+    answers["professionals"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("professional_role");
+    answers["professionals"][0]["professional_name"] = json!("A".repeat(101));
+    let mut document = DocumentOptions::filled(Audience::Citizen, today(), &answers);
+    document.kind = DocumentKind::Preview;
+    let data = document_data(&validator, &document);
+    let section = data
+        .sections
+        .iter()
+        .find(|section| section.id == "professionals")
+        .unwrap();
+    assert_eq!(
+        section.missing,
+        ["Professional 2: Enter the job or service"]
+    );
+    assert_eq!(
+        section.corrections,
+        ["Professional 1: Name must be 100 characters or fewer"]
+    );
+}
+
+#[test]
 fn long_words_wrap_inside_the_page_and_keep_their_text() {
     let example = example("parent-request");
     let validator = Validator::new(&example.form).unwrap();

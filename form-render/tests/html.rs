@@ -55,6 +55,18 @@ fn every_page_of_every_example_renders_for_every_audience() {
                         "{} {name}: one h1",
                         example.name
                     );
+                    // Enter in a text box presses a form's first submit button: it saves,
+                    // and never removes or adds a block's entry.
+                    for form in document.select(&sel("form")) {
+                        if let Some(first) = form.select(&sel("button[type=submit]")).next() {
+                            assert_eq!(
+                                first.value().attr("value"),
+                                Some("save"),
+                                "{} {name}: the default button",
+                                example.name
+                            );
+                        }
+                    }
                     // Every label and aria-describedby points at an element that exists.
                     for (attribute, query) in [
                         ("for", "label[for]"),
@@ -428,6 +440,70 @@ fn a_posted_page_reads_back_into_the_answers_it_shows() {
     ];
     let posted = read_post(&ehc.form, "e", Audience::La, &json!({}), &fields).unwrap();
     assert_eq!(posted.answers["e_outcomes"], json!([{"e_text": "Two"}]));
+}
+
+#[test]
+fn a_block_s_empty_entry_to_fill_in_asks_its_questions_and_is_not_kept_unfilled() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let blank = json!({});
+    let options = PageOptions::new(Audience::Citizen, today(), &blank);
+    let page = renderer()
+        .section(&validator, "professionals", &options)
+        .unwrap();
+    // The entry given to fill in asks the entry's questions.
+    let fields = form_fields(&page);
+    let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
+    for id in [
+        "professional_name",
+        "professional_role",
+        "professional_contact",
+    ] {
+        assert!(
+            names.contains(&format!("professionals.0.{id}").as_str()),
+            "{names:?}"
+        );
+    }
+    // Saved as it came, it adds no entry to the answers.
+    let posted = read_post(
+        &example.form,
+        "professionals",
+        Audience::Citizen,
+        &blank,
+        &fields,
+    )
+    .unwrap();
+    assert_eq!(posted.answers.get("professionals"), None);
+    // Filled in, it is the first entry; adding another keeps the empty one given with it.
+    let mut filled = fields.clone();
+    filled.retain(|(name, _)| name != "professionals.0.professional_name");
+    filled.push((
+        "professionals.0.professional_name".into(),
+        "Amy Chen".into(),
+    ));
+    let posted = read_post(
+        &example.form,
+        "professionals",
+        Audience::Citizen,
+        &blank,
+        &filled,
+    )
+    .unwrap();
+    assert_eq!(
+        posted.answers["professionals"],
+        json!([{"professional_name": "Amy Chen"}])
+    );
+    let mut adding = fields;
+    adding.push(("sendform-action".into(), "add:/professionals".into()));
+    let posted = read_post(
+        &example.form,
+        "professionals",
+        Audience::Citizen,
+        &blank,
+        &adding,
+    )
+    .unwrap();
+    assert_eq!(posted.answers["professionals"], json!([{}, {}]));
 }
 
 /// What a browser would post for a page: each control's name and value, checked boxes only.

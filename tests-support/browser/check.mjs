@@ -152,6 +152,8 @@ async function unreachable(page) {
     const keys = new Set();
     for (const element of document.querySelectorAll(selector)) {
       if (element.disabled || element.getClientRects().length === 0) continue;
+      // Taken out of the tab order on purpose (the form's hidden default button).
+      if (element.getAttribute("tabindex") === "-1") continue;
       if (getComputedStyle(element).visibility === "hidden") continue;
       const key =
         element.type === "radio"

@@ -53,7 +53,28 @@ pub fn read_post(
     if !reach.writable {
         return None;
     }
-    let reader = Reader { fields, audience };
+    let action = fields
+        .iter()
+        .find(|(name, _)| name == ACTION_FIELD)
+        .and_then(|(_, value)| {
+            if let Some(at) = value.strip_prefix("add:") {
+                Some(Action::Add(at.to_owned()))
+            } else {
+                value
+                    .strip_prefix("remove:")
+                    .map(|at| Action::Remove(at.to_owned()))
+            }
+        });
+    // The block an entry is being added to, by its fields' name (`outcomes.1.steps`).
+    let adding = match &action {
+        Some(Action::Add(at)) => Some(at.trim_start_matches('/').replace('/', ".")),
+        _ => None,
+    };
+    let reader = Reader {
+        fields,
+        audience,
+        adding,
+    };
     let mut answers = Map::new();
     let mut keys = Vec::new();
     for element in &section.elements {
@@ -67,18 +88,6 @@ pub fn read_post(
             answers.insert(element.id().to_owned(), value);
         }
     }
-    let action = fields
-        .iter()
-        .find(|(name, _)| name == ACTION_FIELD)
-        .and_then(|(_, value)| {
-            if let Some(at) = value.strip_prefix("add:") {
-                Some(Action::Add(at.to_owned()))
-            } else {
-                value
-                    .strip_prefix("remove:")
-                    .map(|at| Action::Remove(at.to_owned()))
-            }
-        });
     if let Some(action) = &action {
         apply(&mut answers, action);
     }
@@ -98,6 +107,8 @@ fn not_a_field(element: &Element) -> bool {
 struct Reader<'a> {
     fields: &'a [(String, String)],
     audience: Audience,
+    /// The fields' name of the block the post adds an entry to, if it does.
+    adding: Option<String>,
 }
 
 impl Reader<'_> {
@@ -139,7 +150,7 @@ impl Reader<'_> {
                         count = count.max(index + 1);
                     }
                 }
-                let entries: Vec<Value> = (0..count.min(1000))
+                let mut entries: Vec<Value> = (0..count.min(1000))
                     .map(|index| {
                         let before = previous.and_then(|p| p.get(index));
                         let mut entry = Map::new();
@@ -160,6 +171,20 @@ impl Reader<'_> {
                         Value::Object(entry)
                     })
                     .collect();
+                // The empty entries a page gives a block to fill in, which the record did not
+                // hold, are left out when nothing was written in them, unless entries are
+                // being added to the block.
+                let stored = previous.and_then(Value::as_array).map_or(0, Vec::len);
+                if self.adding.as_deref() != Some(name) {
+                    while entries.len() > stored
+                        && entries
+                            .last()
+                            .and_then(Value::as_object)
+                            .is_some_and(Map::is_empty)
+                    {
+                        entries.pop();
+                    }
+                }
                 (!entries.is_empty()).then_some(Value::Array(entries))
             }
         }

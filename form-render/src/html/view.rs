@@ -181,6 +181,10 @@ struct Context<'a> {
     /// Whether each element (by JSON Pointer) and each section (by id) is shown.
     shown: HashMap<String, bool>,
     sections_shown: HashMap<String, bool>,
+    /// Whether each element of the empty entries a page gives a block to fill in (which the
+    /// answers do not hold) is shown in them: the visibility of the answers with those
+    /// entries added as empty ones (nothing when no block needs one).
+    shown_in_room: HashMap<String, bool>,
     describe: Describe<'a>,
     /// Errors by JSON Pointer.
     errors: BTreeMap<&'a str, Vec<&'a str>>,
@@ -221,12 +225,16 @@ impl<'a> Context<'a> {
         let Visibility {
             sections, elements, ..
         } = validator.visibility(options.answers, options.today);
+        let shown_in_room = with_room_to_fill(form, options.answers)
+            .map(|answers| validator.visibility(&answers, options.today).elements)
+            .unwrap_or_default();
         Context {
             form,
             options,
             reach: form_reach,
             shown: elements.into_iter().collect(),
             sections_shown: sections.into_iter().collect(),
+            shown_in_room: shown_in_room.into_iter().collect(),
             describe: Describe::new(form),
             errors,
             seen_ids,
@@ -235,7 +243,13 @@ impl<'a> Context<'a> {
     }
 
     fn shown(&self, pointer: &str) -> bool {
-        self.shown.get(pointer).copied().unwrap_or(false)
+        // The answers' own visibility lists every part of the entries they hold; a part of an
+        // entry given to fill in is shown as it would be in an empty entry.
+        self.shown
+            .get(pointer)
+            .or_else(|| self.shown_in_room.get(pointer))
+            .copied()
+            .unwrap_or(false)
     }
 
     fn section_shown(&self, id: &str) -> bool {
@@ -674,8 +688,7 @@ fn block_view(
         .map_or(0, Vec::len);
     let min = repeat.min.as_ref().map_or(0, |min| min.value as usize);
     let max = repeat.max.as_ref().map(|max| max.value as usize);
-    // Room for the minimum, and at least one entry to fill in.
-    let shown = count.max(min).max(1);
+    let shown = entries_shown(repeat, count);
     let mut entries = Vec::new();
     for index in 0..shown {
         path.push(Seg::Index(index));
@@ -706,6 +719,50 @@ fn block_view(
         pointer: at,
         conditional,
     }
+}
+
+/// How many entries a page shows of a block with `count` entries answered: room for its
+/// minimum, and at least one entry to fill in.
+fn entries_shown(repeat: &Repeat, count: usize) -> usize {
+    let min = repeat.min.as_ref().map_or(0, |min| min.value as usize);
+    count.max(min).max(1)
+}
+
+/// The answers with each block given, as empty entries, the entries a page shows it with to
+/// fill in ([`entries_shown`]), within entries too; none when every block has them already.
+fn with_room_to_fill(form: &Form, answers: &Value) -> Option<Value> {
+    fn fill(elements: &[Element], object: &mut serde_json::Map<String, Value>) -> bool {
+        let mut added = false;
+        for element in elements {
+            let Element::Repeat(repeat) = element else {
+                continue;
+            };
+            let entries = object
+                .entry(repeat.id.as_str())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            // An answer that is not a list is the answers' error, left as it is.
+            let Value::Array(entries) = entries else {
+                continue;
+            };
+            while entries.len() < entries_shown(repeat, entries.len()) {
+                entries.push(Value::Object(serde_json::Map::new()));
+                added = true;
+            }
+            for entry in entries.iter_mut() {
+                if let Value::Object(entry) = entry {
+                    added |= fill(&repeat.elements, entry);
+                }
+            }
+        }
+        added
+    }
+    let mut answers = answers.clone();
+    let object = answers.as_object_mut()?;
+    let mut added = false;
+    for section in &form.sections {
+        added |= fill(&section.elements, object);
+    }
+    added.then_some(answers)
 }
 
 fn lower_first(text: &str) -> String {

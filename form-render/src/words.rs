@@ -280,6 +280,20 @@ pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// An answer as text for a summary: labels not codes, dates as 27 March 2012.
+/// An NHS number as the NHS writes it, in groups of 3, 3 and 4 digits ("943 476 5919"),
+/// however it was typed; other text as it is.
+fn nhs_number(text: &str) -> String {
+    let digits: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{} {} {}", &digits[..3], &digits[3..6], &digits[6..])
+    } else {
+        text.to_owned()
+    }
+}
+
 pub(crate) fn answer_text(form: &Form, question: &Question, answer: &Value) -> String {
     match (&question.input, answer) {
         (Input::YesNo, Value::Bool(value)) => if *value { "Yes" } else { "No" }.to_owned(),
@@ -295,6 +309,7 @@ pub(crate) fn answer_text(form: &Form, question: &Question, answer: &Value) -> S
             .collect::<Vec<_>>()
             .join(", "),
         (Input::Date(_), Value::String(text)) => uk_date(text).unwrap_or_else(|| text.clone()),
+        (Input::NhsNumber(_), Value::String(text)) => nhs_number(text),
         (Input::File(_), Value::Array(files)) => files
             .iter()
             .filter_map(|file| file.get("name").and_then(Value::as_str))

@@ -222,6 +222,21 @@ fn check_your_answers_lists_each_answer_as_written_and_each_block_entry() {
     assert!(rows.iter().all(|(_, v)| v != "None"), "{rows:?}");
     // The answer as typed, line breaks kept (the stylesheet shows them).
     assert_eq!(value("Home address"), "3 Station Road\nHanwell\nLondon");
+    // An NHS number as the NHS writes it (the answer is 9434765919).
+    assert_eq!(value("NHS number (if you know it)"), "943 476 5919");
+    // A change link names its question in the sentence, an acronym as written.
+    let changes: Vec<String> = document
+        .select(&sel(".govuk-summary-list__actions .govuk-visually-hidden"))
+        .map(|span| span.text().collect())
+        .collect();
+    assert!(
+        changes.contains(&" NHS number (if you know it)".to_owned()),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&" date of birth".to_owned()),
+        "{changes:?}"
+    );
     insta::assert_snapshot!("check-answers-parent-request", tidy(page));
 }
 
@@ -504,6 +519,38 @@ fn a_block_s_empty_entry_to_fill_in_asks_its_questions_and_is_not_kept_unfilled(
     )
     .unwrap();
     assert_eq!(posted.answers["professionals"], json!([{}, {}]));
+}
+
+#[test]
+fn only_questions_about_the_person_filling_in_are_filled_in_by_the_browser() {
+    let autocomplete = |example_name: &str, section: &str, audience: Audience, answers: Value| {
+        let example = example(example_name);
+        let validator = Validator::new(&example.form).unwrap();
+        let options = PageOptions::new(audience, today(), &answers);
+        let page = renderer().section(&validator, section, &options).unwrap();
+        let document = Html::parse_document(&page);
+        document
+            .select(&sel("input"))
+            .filter_map(|input| {
+                let name = input.value().attr("name")?.to_owned();
+                Some((name, input.value().attr("autocomplete").map(str::to_owned)))
+            })
+            .collect::<BTreeMap<String, Option<String>>>()
+    };
+    // The family's and the school's details, on a form the local authority fills in.
+    let ersa = autocomplete("ersa", "child", Audience::La, json!({}));
+    for name in ["c_email", "c_tel", "c_postcode", "s_email"] {
+        assert_eq!(ersa.get(name), Some(&None), "{name}: {ersa:?}");
+    }
+    // The parent's own, where the form says so.
+    let parent = autocomplete(
+        "parent-request",
+        "parent",
+        Audience::Citizen,
+        json!({"requester": "parent"}),
+    );
+    assert_eq!(parent["parent_email"].as_deref(), Some("email"));
+    assert_eq!(parent["parent_phone"].as_deref(), Some("tel"));
 }
 
 /// What a browser would post for a page: each control's name and value, checked boxes only.

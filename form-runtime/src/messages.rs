@@ -139,8 +139,9 @@ pub(crate) fn missing(wording: &Wording, kind: &QKind) -> String {
     }
 }
 
-/// Lowercases the first letter, unless the first word is an acronym (UPN, NHS, EHC) or "I".
-fn lower_first(text: &str) -> String {
+/// Lowercases the first letter, for a label within a sentence ("Change date of birth"), unless
+/// the first word is an acronym (UPN, NHS, EHC) or "I".
+pub fn lower_first(text: &str) -> String {
     let first = text.split_whitespace().next().unwrap_or_default();
     let letters: Vec<char> = first.chars().filter(|c| c.is_alphabetic()).collect();
     let acronym = letters.len() > 1 && letters.iter().skip(1).any(|c| c.is_uppercase());

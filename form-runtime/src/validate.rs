@@ -563,7 +563,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                         .push(section, &self.path, ErrorCode::WrongType, None, || {
                             format!(
                                 "Each {} must be an object keyed by question id, not {found}",
-                                lower(item)
+                                crate::messages::lower_first(item)
                             )
                         });
                 }
@@ -1067,14 +1067,6 @@ impl<'a, S: Sink> Walker<'a, S> {
                 || check.message.clone(),
             );
         }
-    }
-}
-
-fn lower(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

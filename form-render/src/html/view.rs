@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use form_runtime::{
     Audience, Choices, Element, Expr, Form, Input, Medium, Question, Repeat, Section, SectionState,
-    ValidateOptions, Validator, Visibility, selectable,
+    ValidateOptions, Validator, Visibility, selectable, wording::lower_first,
 };
 
 use super::PageOptions;
@@ -765,14 +765,6 @@ fn with_room_to_fill(form: &Form, answers: &Value) -> Option<Value> {
     added.then_some(answers)
 }
 
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// The hint, with the condition under which the question applies.
 fn join_hint(hint: Option<&str>, condition: Option<&str>) -> Option<String> {
     match (hint, condition) {
@@ -919,21 +911,21 @@ fn question_params(
             Some("email"),
             None,
             None,
-            format.autocomplete.as_deref().or(Some("email")),
+            format.autocomplete.as_deref(),
             Some(false),
         )),
         Input::Phone(format) => Control::Input(input(
             Some("tel"),
             None,
             Some("govuk-input--width-20"),
-            format.autocomplete.as_deref().or(Some("tel")),
+            format.autocomplete.as_deref(),
             None,
         )),
         Input::Postcode(format) => Control::Input(input(
             None,
             None,
             Some("govuk-input--width-10"),
-            format.autocomplete.as_deref().or(Some("postal-code")),
+            format.autocomplete.as_deref(),
             Some(false),
         )),
         Input::NhsNumber(format) | Input::Upn(format) => Control::Input(input(
@@ -943,7 +935,12 @@ fn question_params(
             } else {
                 None
             },
-            Some("govuk-input--width-20"),
+            // 10 digits, written in three groups; a UPN is 13 characters.
+            if matches!(question.input, Input::NhsNumber(_)) {
+                Some("govuk-input--width-10")
+            } else {
+                Some("govuk-input--width-20")
+            },
             format.autocomplete.as_deref(),
             Some(false),
         )),

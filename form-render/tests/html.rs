@@ -55,6 +55,22 @@ fn every_page_of_every_example_renders_for_every_audience() {
                         "{} {name}: one h1",
                         example.name
                     );
+                    // Headings go down one level at a time (the error summary's title, an
+                    // h2 above the page's h1, as GOV.UK places it, aside).
+                    let mut level = 0;
+                    let headings = (1..=6)
+                        .map(|n| format!("h{n}:not(.govuk-error-summary__title)"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    for heading in document.select(&sel(&headings)) {
+                        let this = heading.value().name()[1..].parse::<usize>().unwrap();
+                        assert!(
+                            this <= level + 1,
+                            "{} {name}: an h{this} after an h{level}",
+                            example.name
+                        );
+                        level = this;
+                    }
                     // Enter in a text box presses a form's first submit button: it saves,
                     // and never removes or adds a block's entry.
                     for form in document.select(&sel("form")) {
@@ -254,8 +270,14 @@ fn s_of(form: &Form, id: &str) -> String {
 fn an_audience_s_page_has_nothing_it_may_not_see() {
     let ersa = example("ersa");
     let validator = Validator::new(&ersa.form).unwrap();
-    let options = PageOptions::new(Audience::Citizen, today(), &ersa.answers);
+    let options = PageOptions::new(Audience::Professional, today(), &ersa.answers);
     let renderer = renderer();
+    // Not published to parents: no page for them at all.
+    let citizen = PageOptions::new(Audience::Citizen, today(), &ersa.answers);
+    assert!(matches!(
+        renderer.pages(&validator, &citizen),
+        Err(html::HtmlError::NotPublished(Audience::Citizen))
+    ));
     let pages = renderer.pages(&validator, &options).unwrap();
     let mut everything = String::new();
     for (_, page) in &pages {
@@ -272,7 +294,7 @@ fn an_audience_s_page_has_nothing_it_may_not_see() {
     ] {
         assert!(
             !everything.contains(hidden),
-            "{hidden} reached a citizen's page"
+            "{hidden} reached a professional's page"
         );
     }
     assert!(renderer.section(&validator, "la_use", &options).is_err());

@@ -317,6 +317,21 @@ fn html_writes_every_page_filled_with_answers_and_errors() {
     assert!(section(true).contains("govuk-error-summary"));
     let output = sendform(&["html", "no/such.form", "--out", dir.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
+    // No pages for an audience the form is not published to.
+    let output = sendform(&[
+        "html",
+        "examples/ersa.form",
+        "--audience",
+        "citizen",
+        "--out",
+        dir.join("citizen").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not published to the `citizen` audience"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

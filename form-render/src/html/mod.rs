@@ -138,6 +138,19 @@ pub enum HtmlError {
     /// No such component.
     #[error("no component `{0}`")]
     UnknownComponent(String),
+    /// The form is not published to the audience the page is for (`Form::audiences`).
+    #[error("the form is not published to the `{0}` audience")]
+    NotPublished(form_runtime::Audience),
+}
+
+/// Refuses a page for an audience the form is not published to: it would show none of the
+/// form, or a form not meant for them.
+fn published(validator: &Validator, options: &PageOptions<'_>) -> Result<(), HtmlError> {
+    if validator.form().audiences.contains(&options.audience) {
+        Ok(())
+    } else {
+        Err(HtmlError::NotPublished(options.audience))
+    }
 }
 
 /// Where a page's links go.
@@ -302,6 +315,7 @@ impl HtmlRenderer {
         validator: &Validator,
         options: &PageOptions<'_>,
     ) -> Result<String, HtmlError> {
+        published(validator, options)?;
         self.render("pages.html", &view::task_list(validator, options))
     }
 
@@ -312,6 +326,7 @@ impl HtmlRenderer {
         section: &str,
         options: &PageOptions<'_>,
     ) -> Result<String, HtmlError> {
+        published(validator, options)?;
         let page = view::section_page(validator, section, options)
             .ok_or_else(|| HtmlError::UnknownSection(section.to_owned()))?;
         self.render("pages.html", &page)
@@ -323,6 +338,7 @@ impl HtmlRenderer {
         validator: &Validator,
         options: &PageOptions<'_>,
     ) -> Result<String, HtmlError> {
+        published(validator, options)?;
         self.render("pages.html", &view::check_answers(validator, options))
     }
 
@@ -332,6 +348,7 @@ impl HtmlRenderer {
         validator: &Validator,
         options: &PageOptions<'_>,
     ) -> Result<String, HtmlError> {
+        published(validator, options)?;
         self.render("pages.html", &view::whole_form(validator, options))
     }
 

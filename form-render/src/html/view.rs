@@ -1008,14 +1008,9 @@ fn question_params(
                     &question.label,
                     value == Some(&Value::Bool(true)),
                 )],
-                fieldset: Some(Fieldset {
-                    legend: Some(Legend {
-                        text: Some("Declaration".to_owned()),
-                        classes: Some("govuk-fieldset__legend--s".to_owned()),
-                        ..Legend::default()
-                    }),
-                    ..Fieldset::default()
-                }),
+                // One box whose label is the statement: no fieldset, whose legend would only
+                // repeat a word such as the page's heading ("Declaration") before each.
+                fieldset: None,
                 hint: hint.clone(),
                 error_message: error_message.clone(),
                 ..params::Choices::default()

@@ -575,6 +575,49 @@ fn only_questions_about_the_person_filling_in_are_filled_in_by_the_browser() {
     assert_eq!(parent["parent_phone"].as_deref(), Some("tel"));
 }
 
+#[test]
+fn a_document_s_error_is_shown_on_its_question_and_in_the_summary() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let mut answers = example.answers.clone();
+    answers["documents"][1] = json!({
+        "id": "doc-1", "name": "setup.exe", "media_type": "application/x-msdownload", "size": 1000
+    });
+    let errors = validator.validate(&answers, &ValidateOptions::new(today()));
+    let error = errors
+        .iter()
+        .find(|error| error.path == "/documents/1")
+        .expect("an error on the second document");
+    let mut options = PageOptions::new(Audience::Citizen, today(), &answers);
+    options.errors = &errors;
+    let page = renderer()
+        .section(&validator, "documents", &options)
+        .unwrap();
+    let document = Html::parse_document(&page);
+    assert!(
+        select_text(&document, "#documents-error").contains(&error.message),
+        "{page}"
+    );
+    let links: Vec<(String, String)> = document
+        .select(&sel(".govuk-error-summary__list a"))
+        .map(|a| {
+            (
+                a.text().collect(),
+                a.value().attr("href").unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(links, [(error.message.clone(), "#documents".to_owned())]);
+    // The file picker offers what the question accepts.
+    let input = document.select(&sel("input[type=file]")).next().unwrap();
+    assert!(
+        input
+            .value()
+            .attr("accept")
+            .is_some_and(|a| a.contains(".pdf"))
+    );
+}
+
 /// What a browser would post for a page: each control's name and value, checked boxes only.
 fn form_fields(page: &str) -> Vec<(String, String)> {
     let document = Html::parse_document(page);

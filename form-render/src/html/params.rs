@@ -375,6 +375,8 @@ pub struct FileUpload {
     pub error_message: Option<ErrorMessage>,
     /// Extra classes.
     pub classes: Option<String>,
+    /// Further attributes of the input, such as `accept="application/pdf"`.
+    pub attributes: BTreeMap<String, String>,
     /// Ids of other elements that describe the control.
     pub described_by: Option<String>,
     /// The form group.

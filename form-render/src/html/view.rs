@@ -281,6 +281,28 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The errors on the answer at `pointer` and on the parts of it (a document of a file
+    /// question's list: `/documents/0`), each message once, for the one control that takes
+    /// them all.
+    fn error_within(&self, pointer: &str) -> Option<ErrorMessage> {
+        let within = format!("{pointer}/");
+        let mut messages: Vec<&str> = Vec::new();
+        for (at, found) in self.errors.range(pointer..) {
+            if *at != pointer && !at.starts_with(&within) {
+                break;
+            }
+            for message in found {
+                if !messages.contains(message) {
+                    messages.push(message);
+                }
+            }
+        }
+        (!messages.is_empty()).then(|| ErrorMessage {
+            text: Some(messages.join(". ")),
+            ..ErrorMessage::default()
+        })
+    }
+
     fn page(&self, kind: &'static str, heading: String) -> Page {
         let options = self.options;
         Page {
@@ -802,7 +824,11 @@ fn question_params(
     let id = field_id(path);
     let name = field_name(path);
     let value = answer_at(context.options.answers, path);
-    let error_message = context.error(&pointer(path));
+    let error_message = if matches!(question.input, Input::File(_)) {
+        context.error_within(&pointer(path))
+    } else {
+        context.error(&pointer(path))
+    };
     let hint = join_hint(question.hint.as_deref(), condition.as_deref()).map(|text| Hint {
         text: Some(text),
         ..Hint::default()
@@ -1110,6 +1136,12 @@ fn question_params(
                     ..Hint::default()
                 }),
                 error_message: error_message.clone(),
+                // What the file picker offers, as the question accepts it.
+                attributes: if file.accept.is_empty() {
+                    BTreeMap::new()
+                } else {
+                    BTreeMap::from([("accept".to_owned(), file.accept.join(","))])
+                },
                 ..params::FileUpload::default()
             };
             Control::FileUpload(params)

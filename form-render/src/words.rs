@@ -52,6 +52,11 @@ impl<'f> Describe<'f> {
             .is_some_and(|question| matches!(question.input, Input::YesNo | Input::Declaration))
     }
 
+    fn is_file(&self, id: &str) -> bool {
+        self.question(id)
+            .is_some_and(|question| matches!(question.input, Input::File(_)))
+    }
+
     fn title(&self, id: &str) -> String {
         let title = match self.elements.get(id) {
             Some(Element::Question(question)) => &question.label,
@@ -81,8 +86,12 @@ impl<'f> Describe<'f> {
             ExprKind::Answer { question } => format!("the answer to {}", self.title(question)),
             ExprKind::Today => "today".to_owned(),
             ExprKind::Age { birth, on } => match on {
-                None => format!("the age from {}", self.date(birth)),
-                Some(on) => format!("the age on {} from {}", self.date(on), self.date(birth)),
+                None => format!("the age worked out from {}", self.date(birth)),
+                Some(on) => format!(
+                    "the age worked out from {} on {}",
+                    self.date(birth),
+                    self.date(on)
+                ),
             },
             ExprKind::Count { block, filter } => match filter {
                 None => format!("the number of entries in {}", self.title(block)),
@@ -128,6 +137,9 @@ impl<'f> Describe<'f> {
             ExprKind::And { operands } => self.joined(operands, " and "),
             ExprKind::Or { operands } => self.joined(operands, " or "),
             ExprKind::Not { operand } => match &operand.kind {
+                ExprKind::Answered { question } if self.is_file(question) => {
+                    format!("you did not attach a document for {}", self.title(question))
+                }
                 ExprKind::Answered { question } => {
                     format!("you did not answer {}", self.title(question))
                 }
@@ -136,6 +148,9 @@ impl<'f> Describe<'f> {
                 }
                 _ => format!("this is not so: {}", self.condition(operand)),
             },
+            ExprKind::Answered { question } if self.is_file(question) => {
+                format!("you attached a document for {}", self.title(question))
+            }
             ExprKind::Answered { question } => {
                 format!("you gave an answer to {}", self.title(question))
             }
@@ -189,7 +204,7 @@ impl<'f> Describe<'f> {
                 format!(
                     "you {}answered {} to {subject}",
                     if *negated { "did not " } else { "" },
-                    items.join(" or ")
+                    either(&items)
                 )
             }
             ExprKind::Includes {
@@ -233,6 +248,15 @@ impl<'f> Describe<'f> {
             })
             .collect::<Vec<_>>()
             .join(separator)
+    }
+}
+
+/// Alternatives as a sentence gives them: "‘A’", "‘A’ or ‘B’", "‘A’, ‘B’ or ‘C’".
+fn either(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }
 

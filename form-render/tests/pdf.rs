@@ -638,9 +638,15 @@ fn the_ehc_plan_template_makes_a_plan_of_the_example() {
         "Section F: Special educational provision",
         "Section K: Advice and information",
         "Grace Okafor",
+        // A provision's frequency, and when it starts.
+        "3 per week",
+        "From 2 November 2026",
+        // A provision throughout the school day has no number to print.
+        "Throughout the school day",
     ] {
         assert!(text.contains(expected), "`{expected}` is missing");
     }
+    assert!(!text.contains("1 throughout"), "{text}");
     let outcome = plan.answers["e_outcomes"][0]["e_text"].as_str().unwrap();
     let outcome = outcome.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(

@@ -618,6 +618,35 @@ fn a_document_s_error_is_shown_on_its_question_and_in_the_summary() {
     );
 }
 
+#[test]
+fn a_section_that_requires_nothing_is_optional_until_something_is_answered() {
+    let example = example("parent-request");
+    let validator = Validator::new(&example.form).unwrap();
+    let status = |answers: &Value| {
+        let options = PageOptions::new(Audience::Citizen, today(), answers);
+        let page = renderer().task_list(&validator, &options).unwrap();
+        let document = Html::parse_document(&page);
+        document
+            .select(&sel(".govuk-task-list__item"))
+            .map(|item| {
+                let item = Html::parse_fragment(&item.html());
+                (
+                    select_text(&item, ".govuk-task-list__name-and-hint a")
+                        .trim()
+                        .to_owned(),
+                    select_text(&item, ".govuk-task-list__status")
+                        .trim()
+                        .to_owned(),
+                )
+            })
+            .collect::<BTreeMap<String, String>>()
+    };
+    let professionals = "Professionals who know the child or young person";
+    assert_eq!(status(&json!({}))[professionals], "Optional");
+    assert_eq!(status(&json!({}))["About this request"], "Not yet started");
+    assert_eq!(status(&example.answers)[professionals], "Completed");
+}
+
 /// What a browser would post for a page: each control's name and value, checked boxes only.
 fn form_fields(page: &str) -> Vec<(String, String)> {
     let document = Html::parse_document(page);

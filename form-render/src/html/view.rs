@@ -342,6 +342,19 @@ fn collect_ids<'a>(
     }
 }
 
+/// Whether the answers answer anything in `section`: a value other than an empty one or No.
+fn answers_any(section: &Section, answers: &Value) -> bool {
+    section.elements.iter().any(|element| {
+        answers.get(element.id()).is_some_and(|value| match value {
+            Value::Null | Value::Bool(false) => false,
+            Value::String(text) => !text.trim().is_empty(),
+            Value::Array(items) => !items.is_empty(),
+            Value::Object(members) => !members.is_empty(),
+            Value::Bool(true) | Value::Number(_) => true,
+        })
+    })
+}
+
 /// `<title>`: the page, the form and the service, with "Error: " first when it shows errors.
 fn title(page: &str, form: &str, service: &str, errors: bool) -> String {
     let prefix = if errors { "Error: " } else { "" };
@@ -373,6 +386,12 @@ pub(super) fn task_list(validator: &Validator, options: &PageOptions<'_>) -> Pag
             _ if !reach.writable => TaskStatus {
                 text: Some("Cannot change".to_owned()),
                 classes: Some("govuk-task-list__status--cannot-start-yet".to_owned()),
+                ..TaskStatus::default()
+            },
+            // A section that asks for nothing required, where nothing is answered yet: done
+            // as it is, but not yet looked at.
+            SectionState::Complete if !answers_any(section, options.answers) => TaskStatus {
+                text: Some("Optional".to_owned()),
                 ..TaskStatus::default()
             },
             SectionState::Complete => TaskStatus {

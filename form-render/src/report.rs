@@ -958,7 +958,8 @@ fn lines(input: &Input) -> u32 {
                 .max_length
                 .as_ref()
                 .map(|limit| limit.value.div_ceil(80));
-            by_words.or(by_length).unwrap_or(6).clamp(3, 30)
+            // Without a limit, half a page: more than a limited address has.
+            by_words.or(by_length).unwrap_or(12).clamp(3, 30)
         }
         Input::Text(text) => match &text.max_length {
             Some(limit) if limit.value > 120 => 2,

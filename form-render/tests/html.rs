@@ -253,6 +253,20 @@ fn check_your_answers_lists_each_answer_as_written_and_each_block_entry() {
         changes.contains(&" date of birth".to_owned()),
         "{changes:?}"
     );
+    // Each change link goes to a control on its page (a date's day).
+    for link in document.select(&sel(".govuk-summary-list__actions a")) {
+        let href = link.value().attr("href").unwrap();
+        let (page_name, id) = href.split_once(".html#").unwrap();
+        let target = &pages.iter().find(|(name, _)| name == page_name).unwrap().1;
+        let controls = format!("input[id=\"{id}\"], textarea[id=\"{id}\"], select[id=\"{id}\"]");
+        assert_eq!(
+            Html::parse_document(target).select(&sel(&controls)).count(),
+            1,
+            "{href} goes to no control"
+        );
+    }
+    let back = document.select(&sel("main a")).last().unwrap();
+    assert_eq!(back.value().attr("href"), Some("index.html"));
     insta::assert_snapshot!("check-answers-parent-request", tidy(page));
 }
 

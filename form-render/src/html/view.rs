@@ -1275,7 +1275,13 @@ fn summary_rows(
                             .filter(|_| reach.writable)
                             .map(|page| SummaryActions {
                                 items: vec![SummaryAction {
-                                    href: format!("{page}#{}", field_id(path)),
+                                    // To the control itself, as the error summary links: a
+                                    // date's day.
+                                    href: if matches!(question.input, Input::Date(_)) {
+                                        format!("{page}#{}-day", field_id(path))
+                                    } else {
+                                        format!("{page}#{}", field_id(path))
+                                    },
                                     text: Some("Change".to_owned()),
                                     visually_hidden_text: Some(lower_first(&question.label)),
                                 }],

@@ -265,7 +265,7 @@ fn check_your_answers_lists_each_answer_as_written_and_each_block_entry() {
             "{href} goes to no control"
         );
     }
-    let back = document.select(&sel("main a")).last().unwrap();
+    let back = document.select(&sel("main a")).next_back().unwrap();
     assert_eq!(back.value().attr("href"), Some("index.html"));
     insta::assert_snapshot!("check-answers-parent-request", tidy(page));
 }

@@ -816,6 +816,23 @@ fn join_hint(hint: Option<&str>, condition: Option<&str>) -> Option<String> {
     }
 }
 
+/// The example a date's hint gives where the designer gives none, as GOV.UK writes it: in the
+/// past (a birthday in spring, twelve years back) for a date that may not be after today, else
+/// in the coming year (a target or a due date).
+fn date_example(date: &form_runtime::DateInput, today: form_runtime::Date) -> String {
+    use form_runtime::{DateBoundKind, ExprKind};
+    let past = date.bounds.iter().any(|bound| {
+        matches!(bound.kind, DateBoundKind::Before | DateBoundKind::NotAfter)
+            && matches!(bound.date.expr.kind, ExprKind::Today)
+    });
+    let year = if past {
+        today.year() - 12
+    } else {
+        today.year() + 1
+    };
+    format!("For example, 27 3 {year}")
+}
+
 /// The question's hint, or a standard one where it has none.
 fn hint_or(hint: &Option<Hint>, standard: &str) -> Hint {
     hint.clone().unwrap_or_else(|| Hint {
@@ -1021,7 +1038,7 @@ fn question_params(
                 name_prefix: Some(name.clone()),
                 items,
                 fieldset: fieldset(),
-                hint: Some(hint_or(&hint, "For example, 27 3 2012")),
+                hint: Some(hint_or(&hint, &date_example(date, context.options.today))),
                 error_message: error_message.clone(),
                 ..params::DateInput::default()
             };

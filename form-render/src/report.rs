@@ -1003,8 +1003,16 @@ fn guidance(input: &Input) -> Vec<String> {
             Some(max) => out.push(format!("Tick up to {}", max.value)),
             None => out.push("Tick all that apply".to_owned()),
         },
-        Input::File(file) if !file.accept.is_empty() => {
-            out.push(format!("Must be {}", wording::file_types(&file.accept)));
+        Input::File(file) => {
+            if !file.accept.is_empty() {
+                out.push(format!("Must be {}", wording::file_types(&file.accept)));
+            }
+            if let Some(limit) = &file.max_size_bytes {
+                out.push(format!("Each {} or smaller", wording::size(limit.value)));
+            }
+            if file.max_files.value > 1 {
+                out.push(format!("Up to {} documents", file.max_files.value));
+            }
         }
         Input::NhsNumber(_) => out.push("10 digits".to_owned()),
         Input::Upn(_) => out.push("13 characters".to_owned()),

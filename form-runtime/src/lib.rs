@@ -54,7 +54,7 @@ pub use walk::{ElementRef, Parent};
 /// the runtime's messages.
 pub mod wording {
     pub use crate::eval::parse_date;
-    pub use crate::messages::{count, date, file_types, grouped, lower_first, number};
+    pub use crate::messages::{count, date, file_types, grouped, lower_first, number, size};
 }
 
 /// The embedding guide (`docs/embedding.md`), compiled and run as a doc test so that it

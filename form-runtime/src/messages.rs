@@ -288,7 +288,7 @@ pub fn date(date: Date) -> String {
 }
 
 /// A size in bytes as people read it: "10MB", "500KB".
-pub(crate) fn size(bytes: u64) -> String {
+pub fn size(bytes: u64) -> String {
     const MB: u64 = 1 << 20;
     const KB: u64 = 1 << 10;
     if bytes >= MB && bytes.is_multiple_of(MB) {
